@@ -1,0 +1,3 @@
+import gts from 'gts';
+
+export default [{ignores: ['build/', 'node_modules/']}, ...gts];

@@ -1,0 +1,73 @@
+import {createHash} from 'node:crypto';
+
+/** Markup that is already safe to emit; only `html` and `page` make one. */
+export class SafeHtml {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+}
+
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Escapes text for use in HTML content and quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, char => ESCAPES[char] ?? char);
+}
+
+type Part = string | number | SafeHtml | readonly SafeHtml[];
+
+/** Template tag that escapes every interpolated value unless it is SafeHtml already. */
+export function html(strings: TemplateStringsArray, ...values: Part[]): SafeHtml {
+  let out = strings[0] ?? '';
+  values.forEach((value, index) => {
+    out += render(value) + (strings[index + 1] ?? '');
+  });
+  return new SafeHtml(out);
+}
+
+function render(value: Part): string {
+  if (value instanceof SafeHtml) return value.text;
+  if (Array.isArray(value)) return value.map(item => item.text).join('');
+  return escapeHtml(String(value));
+}
+
+const STYLE = `body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#202124}
+h1{font-size:1.5rem;font-weight:500}ul{padding-left:1.25rem}li span{color:#5f6368;font-size:.85em;margin-left:.5em}
+a.button{display:inline-block;background:#1a73e8;color:#fff;padding:.5rem 1rem;border-radius:4px;text-decoration:none}
+.note{color:#5f6368}`;
+
+/**
+ * The Content-Security-Policy for every response: no scripts at all, only our one stylesheet
+ * (by hash), no framing (clickjacking), forms only to ourselves.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  `style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`,
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Wraps content in a complete HTML document. */
+export function page(title: string, body: SafeHtml): SafeHtml {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<style>${new SafeHtml(STYLE)}</style>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
+}

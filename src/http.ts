@@ -1,0 +1,83 @@
+import type {HttpFunction, Request, Response} from '@google-cloud/functions-framework';
+import {CONTENT_SECURITY_POLICY, type SafeHtml} from './html.js';
+import {describeError, logEvent} from './log.js';
+import {renderProblemPage, type Problem} from './pages.js';
+
+const ALLOWED_METHODS = 'GET, HEAD';
+
+/** Headers every response carries, whatever its outcome. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Cache-Control': 'no-store',
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+});
+
+/**
+ * Wraps a handler: security headers on every response, 405 for methods other than GET/HEAD,
+ * and a plain 500 page instead of functions-framework's default (which sends `err.message`).
+ */
+export function guard(
+  name: string,
+  handler: (req: Request, res: Response) => Promise<void> | void,
+): HttpFunction {
+  return async (req: Request, res: Response): Promise<void> => {
+    res.set(SECURITY_HEADERS);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.set('Allow', ALLOWED_METHODS);
+      sendProblem(req, res, 405, {
+        error: 'method_not_allowed',
+        title: 'Method not allowed',
+        message: `This address answers ${ALLOWED_METHODS} only.`,
+      });
+      return;
+    }
+    try {
+      await handler(req, res);
+    } catch (error) {
+      logEvent('ERROR', 'internal_error', `${name} failed`, {function: name, ...describeError(error)});
+      if (res.headersSent) {
+        res.end();
+        return;
+      }
+      sendProblem(req, res, 500, {
+        error: 'internal_error',
+        title: 'Something went wrong',
+        message: 'The request could not be completed. Nothing was changed; please try again.',
+      });
+    }
+  };
+}
+
+/** True when the client prefers JSON to HTML (`Accept: application/json`). */
+export function wantsJson(req: Request): boolean {
+  return req.accepts(['html', 'json']) === 'json';
+}
+
+/** Sends a full HTML page. */
+export function sendPage(res: Response, status: number, body: SafeHtml): void {
+  res.status(status).type('text/html; charset=utf-8').send(body.text);
+}
+
+/** Sends a JSON body. */
+export function sendJson(res: Response, status: number, body: unknown): void {
+  res.status(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
+}
+
+/** Redirects with an empty body; `location` is built from config, never from the request. */
+export function redirect(res: Response, status: 302 | 303, location: string): void {
+  res.status(status).set('Location', location).end();
+}
+
+/** Sends a problem as JSON (`{"error", "message", ...}`) or as a page, as the client prefers. */
+export function sendProblem(req: Request, res: Response, status: number, problem: Problem): void {
+  if (wantsJson(req)) {
+    const body: Record<string, string> = {error: problem.error, message: problem.message};
+    if (problem.action) body[problem.action.jsonField ?? 'retry_url'] = problem.action.href;
+    sendJson(res, status, body);
+  } else {
+    sendPage(res, status, renderProblemPage(problem));
+  }
+}

@@ -1,0 +1,112 @@
+import {gmail, type gmail_v1} from '@googleapis/gmail';
+import {OAuth2Client} from 'google-auth-library';
+import type {Config} from './config.js';
+import type {Session} from './token-cookie.js';
+
+/** The one scope we ask for. */
+export const GMAIL_READONLY_SCOPE = 'https://www.googleapis.com/auth/gmail.readonly';
+/** Google's issuer identifier, sent as `iss` on the authorization response (RFC 9207). */
+export const GOOGLE_ISSUER = 'https://accounts.google.com';
+/**
+ * google-auth-library refreshes a token this long before it expires; without a refresh token
+ * that fails ("No refresh token is set"), so such a session counts as expired this early.
+ */
+export const EAGER_REFRESH_MS = 5 * 60_000;
+
+/** Where each Google endpoint is, for real Google or the emulator (same paths). */
+export interface GoogleEndpoints {
+  readonly authorize: string;
+  readonly token: string;
+  readonly revoke: string;
+  readonly tokeninfo: string;
+  readonly gmailRoot: string;
+  readonly issuer: string;
+}
+
+/** Google's endpoints, or the same paths at the emulator's origin. */
+export function googleEndpoints(emulatorUrl: string | null): GoogleEndpoints {
+  if (emulatorUrl !== null) {
+    return Object.freeze({
+      authorize: `${emulatorUrl}/o/oauth2/v2/auth`,
+      token: `${emulatorUrl}/token`,
+      revoke: `${emulatorUrl}/revoke`,
+      tokeninfo: `${emulatorUrl}/tokeninfo`,
+      gmailRoot: `${emulatorUrl}/`,
+      issuer: emulatorUrl,
+    });
+  }
+  // https://accounts.google.com/.well-known/openid-configuration
+  return Object.freeze({
+    authorize: 'https://accounts.google.com/o/oauth2/v2/auth',
+    token: 'https://oauth2.googleapis.com/token',
+    revoke: 'https://oauth2.googleapis.com/revoke',
+    tokeninfo: 'https://oauth2.googleapis.com/tokeninfo',
+    gmailRoot: 'https://gmail.googleapis.com/',
+    issuer: GOOGLE_ISSUER,
+  });
+}
+
+/** The consent-page URL (RFC 6749 §4.1.1 with PKCE, RFC 7636 §4.3); built from config only. */
+export function buildAuthorizationUrl(
+  config: Config,
+  endpoints: GoogleEndpoints,
+  request: {state: string; codeChallenge: string},
+): string {
+  const params = new URLSearchParams({
+    client_id: config.clientId,
+    redirect_uri: config.redirectUri,
+    response_type: 'code',
+    scope: GMAIL_READONLY_SCOPE,
+    state: request.state,
+    code_challenge: request.codeChallenge,
+    code_challenge_method: 'S256',
+  });
+  return `${endpoints.authorize}?${params.toString()}`;
+}
+
+/** True when a space-separated scope string (RFC 6749 §3.3) contains `scope`. */
+export function hasScope(granted: string, scope: string): boolean {
+  return granted.split(' ').includes(scope);
+}
+
+/** True when the session can reach Gmail without google-auth-library needing a refresh it cannot do. */
+export function isSessionUsable(session: Session, now: number): boolean {
+  if (!hasScope(session.scope, GMAIL_READONLY_SCOPE)) return false;
+  return session.refreshToken !== undefined || session.expiresAt - EAGER_REFRESH_MS > now;
+}
+
+/** A new OAuth2Client holding one user's credentials; never share it between requests. */
+export function createOAuth2Client(
+  config: Config,
+  endpoints: GoogleEndpoints,
+  session: Session,
+): OAuth2Client {
+  const client = new OAuth2Client({
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    redirectUri: config.redirectUri,
+    eagerRefreshThresholdMillis: EAGER_REFRESH_MS,
+    endpoints: {
+      oauth2AuthBaseUrl: endpoints.authorize,
+      oauth2TokenUrl: endpoints.token,
+      oauth2RevokeUrl: endpoints.revoke,
+      tokenInfoUrl: endpoints.tokeninfo,
+    },
+  });
+  client.setCredentials({
+    access_token: session.accessToken,
+    expiry_date: session.expiresAt,
+    refresh_token: session.refreshToken ?? null,
+    scope: session.scope,
+    token_type: 'Bearer',
+  });
+  return client;
+}
+
+/** A Gmail API client that authenticates with the given per-request OAuth2Client. */
+export function createGmailClient(
+  endpoints: GoogleEndpoints,
+  auth: OAuth2Client,
+): gmail_v1.Gmail {
+  return gmail({version: 'v1', auth, rootUrl: endpoints.gmailRoot});
+}

@@ -1,0 +1,32 @@
+import {http} from '@google-cloud/functions-framework';
+import type {Config} from './config.js';
+import {listlabels} from './functions/listlabels.js';
+import {oauth2callback} from './functions/oauth2callback.js';
+import {oauth2init} from './functions/oauth2init.js';
+import {guard, sendProblem} from './http.js';
+
+/** The deployed functions, by the name each is deployed and reached under. */
+export const FUNCTION_NAMES = ['oauth2init', 'oauth2callback', 'listlabels'] as const;
+
+/** Registers the three functions with functions-framework. */
+export function registerFunctions(config: Config): void {
+  http('oauth2init', oauth2init(config));
+  http('oauth2callback', oauth2callback(config));
+  http('listlabels', listlabels(config));
+}
+
+/** Registers stand-ins that refuse to serve (503), for an instance whose configuration is wrong. */
+export function registerUnconfigured(): void {
+  for (const name of FUNCTION_NAMES) {
+    http(
+      name,
+      guard(name, (req, res) =>
+        sendProblem(req, res, 503, {
+          error: 'not_configured',
+          title: 'This service is not configured',
+          message: 'Its administrator needs to finish setting it up; the logs say what is missing.',
+        }),
+      ),
+    );
+  }
+}

@@ -1,0 +1,126 @@
+import {parseCookie, stringifySetCookie, type SetCookie} from 'cookie';
+import {deriveSealKeys, openValue, sealValue, type SealKeys} from './sealed-value.js';
+
+/** What the session cookie carries: never the id_token, never more than listlabels needs. */
+export interface Session {
+  readonly accessToken: string;
+  /** When the access token expires (ms since epoch). */
+  readonly expiresAt: number;
+  /** The scopes Google granted, space-separated. */
+  readonly scope: string;
+  readonly refreshToken?: string | undefined;
+}
+
+/** What the short-lived sign-in cookie carries between oauth2init and oauth2callback. */
+export interface SignIn {
+  readonly state: string;
+  readonly verifier: string;
+  /** When the sign-in started (ms since epoch). */
+  readonly createdAt: number;
+}
+
+/** Seals, opens and clears the two cookies; build one per instance (keys are derived here). */
+export interface TokenCookies {
+  readonly sessionName: string;
+  readonly signInName: string;
+  /** The Set-Cookie header, or null when the tokens are too large for a cookie. */
+  sealSession(session: Session, now?: number): string | null;
+  openSession(cookieHeader: string | undefined, now?: number): Session | null;
+  clearSession(): string;
+  sealSignIn(signIn: SignIn): string;
+  openSignIn(cookieHeader: string | undefined, now?: number): SignIn | null;
+  clearSignIn(): string;
+}
+
+export const SIGN_IN_LIFETIME_MS = 10 * 60_000;
+/** How long a session with a refresh token may last before a new sign-in. */
+export const REFRESHABLE_SESSION_LIFETIME_MS = 30 * 24 * 3600_000;
+/** RFC 6265 §6.1: user agents must keep cookies of at least 4096 bytes; stay well below. */
+export const MAX_SET_COOKIE_BYTES = 3800;
+const MAX_VALUE_LENGTH = 3600;
+
+/** Builds the cookie functions; with `secure`, names get the `__Host-` prefix and `Secure`. */
+export function createTokenCookies(
+  secrets: readonly Buffer[],
+  secure: boolean,
+): TokenCookies {
+  // RFC 6265bis §4.1.3.2: a __Host- cookie must be Secure, Path=/ and have no Domain.
+  const prefix = secure ? '__Host-' : '';
+  const sessionName = `${prefix}oauth2_session`;
+  const signInName = `${prefix}oauth2_signin`;
+  const sessionKeys = deriveSealKeys(secrets, 'session');
+  const signInKeys = deriveSealKeys(secrets, 'signin');
+  const attributes = {httpOnly: true, sameSite: 'lax', path: '/', secure} as const;
+
+  const setCookie = (name: string, value: string, maxAgeMs: number): string | null => {
+    const cookie: SetCookie = {
+      name,
+      value,
+      ...attributes,
+      maxAge: Math.max(0, Math.floor(maxAgeMs / 1000)),
+    };
+    const header = stringifySetCookie(cookie);
+    return header.length > MAX_SET_COOKIE_BYTES ? null : header;
+  };
+  const clear = (name: string): string =>
+    stringifySetCookie({name, value: '', ...attributes, maxAge: 0, expires: new Date(0)});
+
+  return {
+    sessionName,
+    signInName,
+    sealSession(session, now = Date.now()) {
+      const until = session.refreshToken
+        ? now + REFRESHABLE_SESSION_LIFETIME_MS
+        : session.expiresAt;
+      const payload = {
+        a: session.accessToken,
+        e: session.expiresAt,
+        s: session.scope,
+        r: session.refreshToken,
+        x: until,
+      };
+      return setCookie(sessionName, sealValue(sessionKeys, payload), until - now);
+    },
+    openSession(cookieHeader, now = Date.now()) {
+      const payload = openCookie(sessionKeys, cookieHeader, sessionName, now);
+      if (payload === null) return null;
+      const {a, e, s, r} = payload;
+      if (typeof a !== 'string' || typeof e !== 'number' || typeof s !== 'string') return null;
+      if (r !== undefined && typeof r !== 'string') return null;
+      return {accessToken: a, expiresAt: e, scope: s, refreshToken: r};
+    },
+    clearSession: () => clear(sessionName),
+    sealSignIn(signIn) {
+      const until = signIn.createdAt + SIGN_IN_LIFETIME_MS;
+      const payload = {s: signIn.state, v: signIn.verifier, t: signIn.createdAt, x: until};
+      const header = setCookie(signInName, sealValue(signInKeys, payload), SIGN_IN_LIFETIME_MS);
+      if (header === null) throw new Error('the sign-in cookie has a fixed size; it cannot overflow');
+      return header;
+    },
+    openSignIn(cookieHeader, now = Date.now()) {
+      const payload = openCookie(signInKeys, cookieHeader, signInName, now);
+      if (payload === null) return null;
+      const {s, v, t} = payload;
+      if (typeof s !== 'string' || typeof v !== 'string' || typeof t !== 'number') return null;
+      return {state: s, verifier: v, createdAt: t};
+    },
+    clearSignIn: () => clear(signInName),
+  };
+}
+
+/** Reads one cookie and opens it; null unless it is ours, intact and unexpired. */
+function openCookie(
+  keys: SealKeys,
+  cookieHeader: string | undefined,
+  name: string,
+  now: number,
+): Record<string, unknown> | null {
+  if (typeof cookieHeader !== 'string' || cookieHeader === '') return null;
+  const value = parseCookie(cookieHeader)[name];
+  if (value === undefined) return null;
+  const payload = openValue(keys, value, MAX_VALUE_LENGTH);
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return null;
+  const fields: Record<string, unknown> = {...payload};
+  if (typeof fields.x !== 'number' || fields.x <= now) return null;
+  return fields;
+}

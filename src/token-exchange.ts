@@ -1,0 +1,108 @@
+import type {Config} from './config.js';
+import {GMAIL_READONLY_SCOPE, type GoogleEndpoints} from './oauth-client.js';
+
+/** Tokens from a successful code exchange (the id_token, if any, is dropped here). */
+export interface GrantedTokens {
+  readonly accessToken: string;
+  readonly expiresAt: number;
+  readonly scope: string;
+  readonly refreshToken?: string | undefined;
+}
+
+/** The outcome of redeeming a code: expected failures are values, not exceptions. */
+export type ExchangeResult =
+  | {readonly ok: true; readonly tokens: GrantedTokens}
+  | {
+      readonly ok: false;
+      /** invalid_grant: code used, expired or verifier wrong; rejected: our client is refused; unavailable: Google did not answer usefully. */
+      readonly reason: 'invalid_grant' | 'rejected' | 'unavailable';
+      readonly status: number | null;
+      readonly error: string | null;
+    };
+
+// Google: access tokens up to 2048 bytes, refresh tokens up to 512 (token-types doc).
+const MAX_ACCESS_TOKEN_LENGTH = 2048;
+const MAX_REFRESH_TOKEN_LENGTH = 512;
+const MAX_SCOPE_LENGTH = 1024;
+const OAUTH_ERROR_CODE = /^[a-z_]{1,64}$/;
+
+/**
+ * Redeems an authorization code with its PKCE verifier (RFC 6749 §4.1.3, RFC 7636 §4.5).
+ * Exactly one request: a code is single-use, so a failed exchange is never retried.
+ */
+export async function exchangeCode(
+  config: Config,
+  endpoints: GoogleEndpoints,
+  code: string,
+  verifier: string,
+  now: () => number = Date.now,
+): Promise<ExchangeResult> {
+  const body = new URLSearchParams({
+    grant_type: 'authorization_code',
+    code,
+    code_verifier: verifier,
+    redirect_uri: config.redirectUri,
+    client_id: config.clientId,
+    client_secret: config.clientSecret,
+  });
+  let response: Response;
+  let json: unknown;
+  try {
+    response = await fetch(endpoints.token, {
+      method: 'POST',
+      headers: {accept: 'application/json'},
+      body,
+      redirect: 'error',
+      signal: AbortSignal.timeout(config.googleTimeoutMs),
+    });
+    json = JSON.parse(await response.text());
+  } catch {
+    return failure('unavailable', null, null); // network error, timeout, reset or not JSON
+  }
+  if (!response.ok) return classifyError(response.status, json);
+  const tokens = parseTokenResponse(json, now());
+  return tokens === null ? failure('unavailable', response.status, null) : {ok: true, tokens};
+}
+
+function classifyError(status: number, json: unknown): ExchangeResult {
+  const error =
+    typeof json === 'object' && json !== null && 'error' in json && typeof json.error === 'string'
+      ? json.error
+      : null;
+  const code = error !== null && OAUTH_ERROR_CODE.test(error) ? error : null;
+  // RFC 6749 §5.2: invalid_grant covers used, expired and mismatched codes and verifiers.
+  if (status === 400 && code === 'invalid_grant') return failure('invalid_grant', status, code);
+  if (status === 429 || status >= 500) return failure('unavailable', status, code);
+  return failure('rejected', status, code);
+}
+
+function failure(
+  reason: 'invalid_grant' | 'rejected' | 'unavailable',
+  status: number | null,
+  error: string | null,
+): ExchangeResult {
+  return {ok: false, reason, status, error};
+}
+
+/** Validates a token response (RFC 6749 §5.1); null when it is not one we can use. */
+export function parseTokenResponse(json: unknown, now: number): GrantedTokens | null {
+  if (typeof json !== 'object' || json === null) return null;
+  const field = (name: string): unknown =>
+    Object.hasOwn(json, name) ? (Reflect.get(json, name) as unknown) : undefined;
+  const accessToken = field('access_token');
+  const tokenType = field('token_type');
+  const expiresIn = field('expires_in');
+  const scope = field('scope') ?? GMAIL_READONLY_SCOPE; // §5.1: omitted scope means as requested
+  const refreshToken = field('refresh_token');
+  if (!isToken(accessToken, MAX_ACCESS_TOKEN_LENGTH)) return null;
+  if (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer') return null; // §7.1
+  if (typeof expiresIn !== 'number' || !(expiresIn > 0) || expiresIn > 86_400) return null;
+  if (typeof scope !== 'string' || scope.length > MAX_SCOPE_LENGTH) return null;
+  if (refreshToken !== undefined && !isToken(refreshToken, MAX_REFRESH_TOKEN_LENGTH)) return null;
+  return {accessToken, expiresAt: now + expiresIn * 1000, scope, refreshToken};
+}
+
+function isToken(value: unknown, maxLength: number): value is string {
+  // RFC 6750 §2.1 b64token characters, bounded so the session cookie stays small.
+  return typeof value === 'string' && value.length <= maxLength && /^[A-Za-z0-9\-._~+/]+=*$/.test(value);
+}
