@@ -42,7 +42,7 @@ export async function fetchLabels(
     const timeout = Math.min(config.googleTimeoutMs, deadline - Date.now());
     const outcome: Attempt = await gmail.users.labels
       .list({userId: 'me'}, {timeout, retry: false})
-      .then(response => ({kind: 'ok' as const, labels: parseLabels(response.data)}), classifyError);
+      .then(response => okOrMalformed(parseLabels(response.data)), classifyError);
     if (outcome.kind !== 'transient') return outcome;
     // Full jitter (AWS architecture blog, "Exponential Backoff And Jitter"); Retry-After wins.
     const wait = outcome.retryAfterMs ?? Math.random() * BASE_BACKOFF_MS * 2 ** attempt;
@@ -54,10 +54,17 @@ export async function fetchLabels(
   }
 }
 
-function parseLabels(data: unknown): Label[] {
+function okOrMalformed(labels: Label[] | null): Attempt {
+  // An answer that is not Gmail's JSON (a proxy page, a cut body) is treated like a 5xx.
+  return labels === null ? {kind: 'transient', status: 200, retryAfterMs: null} : {kind: 'ok', labels};
+}
+
+/** The labels of a users.labels.list answer; null when it is not one. */
+function parseLabels(data: unknown): Label[] | null {
+  if (typeof data !== 'object' || data === null) return null;
   // Gmail omits `labels` when there are none.
-  const list = typeof data === 'object' && data !== null && 'labels' in data ? data.labels : [];
-  if (!Array.isArray(list)) return [];
+  const list = 'labels' in data ? data.labels : [];
+  if (!Array.isArray(list)) return null;
   return list.flatMap((item: unknown): Label[] => {
     if (typeof item !== 'object' || item === null) return [];
     const id = 'id' in item ? item.id : undefined;
@@ -99,8 +106,10 @@ function errorReason(response: unknown): string | null {
 /** RFC 9110 §10.2.3: Retry-After is delay-seconds or an HTTP-date. */
 function retryAfterMs(response: unknown): number | null {
   const headers = typeof response === 'object' && response !== null && 'headers' in response ? response.headers : undefined;
-  const value = headers instanceof Headers ? headers.get('retry-after') : null;
-  if (value === null) return null;
+  // Gaxios's Headers may come from another fetch implementation than the global one.
+  const get: unknown = typeof headers === 'object' && headers !== null ? Reflect.get(headers, 'get') : undefined;
+  const value: unknown = typeof get === 'function' ? get.call(headers, 'retry-after') : null;
+  if (typeof value !== 'string') return null;
   if (/^\d{1,6}$/.test(value)) return Number(value) * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
