@@ -1,15 +1,16 @@
-import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
+import type {IncomingMessage, ServerResponse} from 'node:http';
 import {getTestServer} from '@google-cloud/functions-framework/testing';
 import type {Config} from '../src/config.js';
 import {FUNCTION_NAMES, registerFunctions} from '../src/register.js';
 
-type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+/** A node:http request listener. */
+export type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
  * One origin for the three functions, as on Cloud Functions: the first path segment picks the
  * function, and each is served by functions-framework's own request pipeline.
  */
-export function createDevServer(config: Config): Server {
+export function createDevHandler(config: Config): Listener {
   registerFunctions(config);
   const routes = new Map<string, Listener>();
   for (const name of FUNCTION_NAMES) {
@@ -17,11 +18,11 @@ export function createDevServer(config: Config): Server {
     if (typeof listener !== 'function') throw new Error(`no request listener for ${name}`);
     routes.set(name, listener as Listener);
   }
-  return createServer((req, res) => {
+  return (req, res) => {
     const name = (req.url ?? '/').split(/[/?]/)[1] ?? '';
     const route = routes.get(name);
     if (route !== undefined) return route(req, res);
     res.writeHead(404, {'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store'});
     res.end(`Not found. The functions are at /${FUNCTION_NAMES.join(', /')}.\n`);
-  });
+  };
 }

@@ -1,6 +1,7 @@
 import {DEFAULT_CLIENT, startEmulator, type Emulator} from '../emulator/index.js';
 import {ConfigError, loadConfig} from '../src/config.js';
-import {createDevServer} from './dev-server.js';
+import {createServer} from 'node:http';
+import {createDevHandler} from './dev-server.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -23,7 +24,7 @@ async function main(env: Env = {...process.env}): Promise<void> {
   emulator?.clients[0]?.redirectUris.push(config.redirectUri);
   for (const warning of config.warnings) console.warn(`warning: ${warning}`);
 
-  const server = createDevServer(config);
+  const server = createServer(createDevHandler(config));
   server.listen(config.port, env.HOST || '127.0.0.1', () => {
     const google = emulator
       ? `built-in emulator at ${emulator.url} (fake account ${emulator.accounts[0]?.email ?? ''})`

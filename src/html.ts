@@ -39,7 +39,7 @@ function render(value: Part): string {
 }
 
 const STYLE = `body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#202124}
-h1{font-size:1.5rem;font-weight:500}ul{padding-left:1.25rem}li span{color:#5f6368;font-size:.85em;margin-left:.5em}
+h1{font-size:1.5rem;font-weight:500}ul{padding-left:1.25rem}li small{color:#5f6368}
 a.button{display:inline-block;background:#1a73e8;color:#fff;padding:.5rem 1rem;border-radius:4px;text-decoration:none}
 .note{color:#5f6368}`;
 

@@ -26,7 +26,7 @@ ${action}`);
 
 /** The signed-in user's labels, every name escaped. */
 export function renderLabelsPage(labels: readonly Label[]): SafeHtml {
-  const items = labels.map(label => html`<li>${label.name}<span>${label.type}</span></li>`);
+  const items = labels.map(label => html`<li><span>${label.name}</span> <small>${label.type}</small></li>`);
   const count = labels.length === 1 ? '1 label' : `${labels.length} labels`;
   return page('Your Gmail labels', html`<h1>Your Gmail labels</h1>
 <p>${count}</p>

@@ -36,7 +36,7 @@ describe('listlabels', () => {
     assert.equal(response.headers['content-type'], 'text/html; charset=utf-8');
     const account = h.emulator.accounts[0]!;
     assert.match(response.text, new RegExp(`${account.labels.length} labels`));
-    for (const label of account.labels) assert.ok(response.text.includes(`<li>${escapeHtml(label.name)}<span>`), label.name);
+    for (const label of account.labels) assert.ok(response.text.includes(`<li><span>${escapeHtml(label.name)}</span>`), label.name);
   });
 
   it('listlabels answers JSON with count and id/name/type for Accept: application/json', async () => {
