@@ -15,14 +15,20 @@ export function createDevHandler(config: Config): Listener {
   const routes = new Map<string, Listener>();
   for (const name of FUNCTION_NAMES) {
     const listener = getTestServer(name).listeners('request')[0];
-    if (typeof listener !== 'function') throw new Error(`no request listener for ${name}`);
+    if (typeof listener !== 'function')
+      throw new Error(`no request listener for ${name}`);
     routes.set(name, listener as Listener);
   }
   return (req, res) => {
     const name = (req.url ?? '/').split(/[/?]/)[1] ?? '';
     const route = routes.get(name);
     if (route !== undefined) return route(req, res);
-    res.writeHead(404, {'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store'});
-    res.end(`Not found. The functions are at /${FUNCTION_NAMES.join(', /')}.\n`);
+    res.writeHead(404, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Cache-Control': 'no-store',
+    });
+    res.end(
+      `Not found. The functions are at /${FUNCTION_NAMES.join(', /')}.\n`,
+    );
   };
 }

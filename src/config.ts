@@ -120,11 +120,17 @@ function parseEmulatorUrl(
 ): string | null {
   if (value === undefined || value === '') return null;
   if (deployed) {
-    throw new ConfigError('GOOGLE_EMULATOR_URL', 'must not be set when deployed');
+    throw new ConfigError(
+      'GOOGLE_EMULATOR_URL',
+      'must not be set when deployed',
+    );
   }
   const url = parseHttpUrl('GOOGLE_EMULATOR_URL', value);
   if (url.pathname !== '/' || url.search || url.hash) {
-    throw new ConfigError('GOOGLE_EMULATOR_URL', 'must be an origin such as http://127.0.0.1:9090');
+    throw new ConfigError(
+      'GOOGLE_EMULATOR_URL',
+      'must be an origin such as http://127.0.0.1:9090',
+    );
   }
   return url.origin;
 }
@@ -144,8 +150,16 @@ function readClient(
 ): {clientId: string; clientSecret: string} {
   const {GOOGLE_CLIENT_ID: id, GOOGLE_CLIENT_SECRET: secret} = env;
   if (id || secret) {
-    if (!id) throw new ConfigError('GOOGLE_CLIENT_ID', 'is required with GOOGLE_CLIENT_SECRET');
-    if (!secret) throw new ConfigError('GOOGLE_CLIENT_SECRET', 'is required with GOOGLE_CLIENT_ID');
+    if (!id)
+      throw new ConfigError(
+        'GOOGLE_CLIENT_ID',
+        'is required with GOOGLE_CLIENT_SECRET',
+      );
+    if (!secret)
+      throw new ConfigError(
+        'GOOGLE_CLIENT_SECRET',
+        'is required with GOOGLE_CLIENT_ID',
+      );
     return {clientId: id, clientSecret: secret};
   }
   const path = env.CLIENT_SECRET_PATH || './client_secret.json';
@@ -163,7 +177,10 @@ function readClient(
   if (typeof parsed === 'string') {
     throw new ConfigError('CLIENT_SECRET_PATH', `${path} ${parsed}`);
   }
-  if (parsed.redirectUris.length > 0 && !parsed.redirectUris.includes(redirectUri)) {
+  if (
+    parsed.redirectUris.length > 0 &&
+    !parsed.redirectUris.includes(redirectUri)
+  ) {
     warnings.push(
       `${path} does not list the redirect URI ${redirectUri}; add it to the OAuth client in the Google Cloud console`,
     );

@@ -1,5 +1,9 @@
 import type {Config} from './config.js';
-import {createGmailClient, createOAuth2Client, type GoogleEndpoints} from './oauth-client.js';
+import {
+  createGmailClient,
+  createOAuth2Client,
+  type GoogleEndpoints,
+} from './oauth-client.js';
 import type {Session} from './token-cookie.js';
 
 /** One Gmail label, as we show it. */
@@ -14,18 +18,34 @@ export type LabelsOutcome =
   | {readonly kind: 'ok'; readonly labels: readonly Label[]}
   | {readonly kind: 'unauthorized'}
   | {readonly kind: 'forbidden'}
-  | {readonly kind: 'unavailable'; readonly retryAfterSeconds: number; readonly status: number | null}
+  | {
+      readonly kind: 'unavailable';
+      readonly retryAfterSeconds: number;
+      readonly status: number | null;
+    }
   | {readonly kind: 'rejected'; readonly status: number | null};
 
-type Attempt = LabelsOutcome | {readonly kind: 'transient'; readonly status: number | null; readonly retryAfterMs: number | null};
+type Attempt =
+  | LabelsOutcome
+  | {
+      readonly kind: 'transient';
+      readonly status: number | null;
+      readonly retryAfterMs: number | null;
+    };
 
 const MAX_ATTEMPTS = 4;
 const BASE_BACKOFF_MS = 200;
 const MIN_ATTEMPT_MS = 250;
 const DEFAULT_RETRY_AFTER_SECONDS = 5;
 // Gmail's 403 reasons that mean "this token lacks the scope" (not a rate limit).
-const PERMISSION_REASONS = new Set(['insufficientPermissions', 'ACCESS_TOKEN_SCOPE_INSUFFICIENT']);
-const RATE_LIMIT_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded']);
+const PERMISSION_REASONS = new Set([
+  'insufficientPermissions',
+  'ACCESS_TOKEN_SCOPE_INSUFFICIENT',
+]);
+const RATE_LIMIT_REASONS = new Set([
+  'rateLimitExceeded',
+  'userRateLimitExceeded',
+]);
 
 /**
  * Calls users.labels.list for `me` with a client made for this request, retrying 429, 5xx and
@@ -36,19 +56,36 @@ export async function fetchLabels(
   endpoints: GoogleEndpoints,
   session: Session,
 ): Promise<LabelsOutcome> {
-  const gmail = createGmailClient(endpoints, createOAuth2Client(config, endpoints, session));
+  const gmail = createGmailClient(
+    endpoints,
+    createOAuth2Client(config, endpoints, session),
+  );
   const deadline = Date.now() + config.gmailBudgetMs;
   for (let attempt = 1; ; attempt++) {
     const timeout = Math.min(config.googleTimeoutMs, deadline - Date.now());
     const outcome: Attempt = await gmail.users.labels
       .list({userId: 'me'}, {timeout, retry: false})
-      .then(response => okOrMalformed(parseLabels(response.data)), classifyError);
+      .then(
+        response => okOrMalformed(parseLabels(response.data)),
+        classifyError,
+      );
     if (outcome.kind !== 'transient') return outcome;
     // Full jitter (AWS architecture blog, "Exponential Backoff And Jitter"); Retry-After wins.
-    const wait = outcome.retryAfterMs ?? Math.random() * BASE_BACKOFF_MS * 2 ** attempt;
-    if (attempt >= MAX_ATTEMPTS || Date.now() + wait + MIN_ATTEMPT_MS > deadline) {
-      const hint = outcome.retryAfterMs === null ? DEFAULT_RETRY_AFTER_SECONDS : Math.ceil(outcome.retryAfterMs / 1000);
-      return {kind: 'unavailable', retryAfterSeconds: Math.min(Math.max(hint, 1), 3600), status: outcome.status};
+    const wait =
+      outcome.retryAfterMs ?? Math.random() * BASE_BACKOFF_MS * 2 ** attempt;
+    if (
+      attempt >= MAX_ATTEMPTS ||
+      Date.now() + wait + MIN_ATTEMPT_MS > deadline
+    ) {
+      const hint =
+        outcome.retryAfterMs === null
+          ? DEFAULT_RETRY_AFTER_SECONDS
+          : Math.ceil(outcome.retryAfterMs / 1000);
+      return {
+        kind: 'unavailable',
+        retryAfterSeconds: Math.min(Math.max(hint, 1), 3600),
+        status: outcome.status,
+      };
     }
     await new Promise(resolve => setTimeout(resolve, wait));
   }
@@ -56,7 +93,9 @@ export async function fetchLabels(
 
 function okOrMalformed(labels: Label[] | null): Attempt {
   // An answer that is not Gmail's JSON (a proxy page, a cut body) is treated like a 5xx.
-  return labels === null ? {kind: 'transient', status: 200, retryAfterMs: null} : {kind: 'ok', labels};
+  return labels === null
+    ? {kind: 'transient', status: 200, retryAfterMs: null}
+    : {kind: 'ok', labels};
 }
 
 /** The labels of a users.labels.list answer; null when it is not one. */
@@ -77,13 +116,27 @@ function parseLabels(data: unknown): Label[] | null {
 
 /** Maps a failed call to an outcome, from status and Google's error reason only. */
 function classifyError(error: unknown): Attempt {
-  const response = typeof error === 'object' && error !== null && 'response' in error ? error.response : undefined;
-  const status = typeof response === 'object' && response !== null && 'status' in response && typeof response.status === 'number' ? response.status : null;
+  const response =
+    typeof error === 'object' && error !== null && 'response' in error
+      ? error.response
+      : undefined;
+  const status =
+    typeof response === 'object' &&
+    response !== null &&
+    'status' in response &&
+    typeof response.status === 'number'
+      ? response.status
+      : null;
   if (status === null) return {kind: 'transient', status, retryAfterMs: null}; // timeout, reset, DNS
   const reason = errorReason(response);
   if (status === 401) return {kind: 'unauthorized'};
-  if (status === 403 && reason !== null && PERMISSION_REASONS.has(reason)) return {kind: 'forbidden'};
-  if (status === 429 || status >= 500 || (status === 403 && reason !== null && RATE_LIMIT_REASONS.has(reason))) {
+  if (status === 403 && reason !== null && PERMISSION_REASONS.has(reason))
+    return {kind: 'forbidden'};
+  if (
+    status === 429 ||
+    status >= 500 ||
+    (status === 403 && reason !== null && RATE_LIMIT_REASONS.has(reason))
+  ) {
     return {kind: 'transient', status, retryAfterMs: retryAfterMs(response)};
   }
   return {kind: 'rejected', status};
@@ -91,13 +144,22 @@ function classifyError(error: unknown): Attempt {
 
 /** The first `errors[].reason`, or the `details[].reason` of newer Google errors. */
 function errorReason(response: unknown): string | null {
-  const data = typeof response === 'object' && response !== null && 'data' in response ? response.data : undefined;
-  const error = typeof data === 'object' && data !== null && 'error' in data ? data.error : undefined;
+  const data =
+    typeof response === 'object' && response !== null && 'data' in response
+      ? response.data
+      : undefined;
+  const error =
+    typeof data === 'object' && data !== null && 'error' in data
+      ? data.error
+      : undefined;
   if (typeof error !== 'object' || error === null) return null;
   for (const key of ['errors', 'details']) {
     const list: unknown = Reflect.get(error, key);
     const first: unknown = Array.isArray(list) ? list[0] : undefined;
-    const reason: unknown = typeof first === 'object' && first !== null ? Reflect.get(first, 'reason') : undefined;
+    const reason: unknown =
+      typeof first === 'object' && first !== null
+        ? Reflect.get(first, 'reason')
+        : undefined;
     if (typeof reason === 'string') return reason;
   }
   return null;
@@ -105,10 +167,17 @@ function errorReason(response: unknown): string | null {
 
 /** RFC 9110 §10.2.3: Retry-After is delay-seconds or an HTTP-date. */
 function retryAfterMs(response: unknown): number | null {
-  const headers = typeof response === 'object' && response !== null && 'headers' in response ? response.headers : undefined;
+  const headers =
+    typeof response === 'object' && response !== null && 'headers' in response
+      ? response.headers
+      : undefined;
   // Gaxios's Headers may come from another fetch implementation than the global one.
-  const get: unknown = typeof headers === 'object' && headers !== null ? Reflect.get(headers, 'get') : undefined;
-  const value: unknown = typeof get === 'function' ? get.call(headers, 'retry-after') : null;
+  const get: unknown =
+    typeof headers === 'object' && headers !== null
+      ? Reflect.get(headers, 'get')
+      : undefined;
+  const value: unknown =
+    typeof get === 'function' ? get.call(headers, 'retry-after') : null;
   if (typeof value !== 'string') return null;
   if (/^\d{1,6}$/.test(value)) return Number(value) * 1000;
   const date = Date.parse(value);

@@ -24,7 +24,10 @@ export function escapeHtml(text: string): string {
 type Part = string | number | SafeHtml | readonly SafeHtml[];
 
 /** Template tag that escapes every interpolated value unless it is SafeHtml already. */
-export function html(strings: TemplateStringsArray, ...values: Part[]): SafeHtml {
+export function html(
+  strings: TemplateStringsArray,
+  ...values: Part[]
+): SafeHtml {
   let out = strings[0] ?? '';
   values.forEach((value, index) => {
     out += render(value) + (strings[index + 1] ?? '');
@@ -58,16 +61,17 @@ export const CONTENT_SECURITY_POLICY = [
 /** Wraps content in a complete HTML document. */
 export function page(title: string, body: SafeHtml): SafeHtml {
   return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title>
-<style>${new SafeHtml(STYLE)}</style>
-</head>
-<body>
-${body}
-</body>
-</html>
-`;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title}</title>
+        <style>
+          ${new SafeHtml(STYLE)}
+        </style>
+      </head>
+      <body>
+        ${body}
+      </body>
+    </html> `;
 }

@@ -1,4 +1,8 @@
-import type {HttpFunction, Request, Response} from '@google-cloud/functions-framework';
+import type {
+  HttpFunction,
+  Request,
+  Response,
+} from '@google-cloud/functions-framework';
 import {CONTENT_SECURITY_POLICY, type SafeHtml} from './html.js';
 import {describeError, logEvent} from './log.js';
 import {renderProblemPage, type Problem} from './pages.js';
@@ -6,14 +10,16 @@ import {renderProblemPage, type Problem} from './pages.js';
 const ALLOWED_METHODS = 'GET, HEAD';
 
 /** Headers every response carries, whatever its outcome. */
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
-  'Cache-Control': 'no-store',
-  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Referrer-Policy': 'no-referrer',
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-});
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze(
+  {
+    'Cache-Control': 'no-store',
+    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Referrer-Policy': 'no-referrer',
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+  },
+);
 
 /**
  * Wraps a handler: security headers on every response, 405 for methods other than GET/HEAD,
@@ -37,7 +43,10 @@ export function guard(
     try {
       await handler(req, res);
     } catch (error) {
-      logEvent('ERROR', 'internal_error', `${name} failed`, {function: name, ...describeError(error)});
+      logEvent('ERROR', 'internal_error', `${name} failed`, {
+        function: name,
+        ...describeError(error),
+      });
       if (res.headersSent) {
         res.end();
         return;
@@ -45,7 +54,8 @@ export function guard(
       sendProblem(req, res, 500, {
         error: 'internal_error',
         title: 'Something went wrong',
-        message: 'The request could not be completed. Nothing was changed; please try again.',
+        message:
+          'The request could not be completed. Nothing was changed; please try again.',
       });
     }
   };
@@ -63,19 +73,35 @@ export function sendPage(res: Response, status: number, body: SafeHtml): void {
 
 /** Sends a JSON body. */
 export function sendJson(res: Response, status: number, body: unknown): void {
-  res.status(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
+  res
+    .status(status)
+    .type('application/json; charset=utf-8')
+    .send(JSON.stringify(body));
 }
 
 /** Redirects with an empty body; `location` is built from config, never from the request. */
-export function redirect(res: Response, status: 302 | 303, location: string): void {
+export function redirect(
+  res: Response,
+  status: 302 | 303,
+  location: string,
+): void {
   res.status(status).set('Location', location).end();
 }
 
 /** Sends a problem as JSON (`{"error", "message", ...}`) or as a page, as the client prefers. */
-export function sendProblem(req: Request, res: Response, status: number, problem: Problem): void {
+export function sendProblem(
+  req: Request,
+  res: Response,
+  status: number,
+  problem: Problem,
+): void {
   if (wantsJson(req)) {
-    const body: Record<string, string> = {error: problem.error, message: problem.message};
-    if (problem.action) body[problem.action.jsonField ?? 'retry_url'] = problem.action.href;
+    const body: Record<string, string> = {
+      error: problem.error,
+      message: problem.message,
+    };
+    if (problem.action)
+      body[problem.action.jsonField ?? 'retry_url'] = problem.action.href;
     sendJson(res, status, body);
   } else {
     sendPage(res, status, renderProblemPage(problem));

@@ -5,10 +5,13 @@ import {registerFunctions, registerUnconfigured} from './register.js';
 // The entry point functions-framework loads (package.json "main"): configure once, register.
 try {
   const config = loadConfig();
-  for (const warning of config.warnings) logEvent('WARNING', 'config_warning', warning);
+  for (const warning of config.warnings)
+    logEvent('WARNING', 'config_warning', warning);
   registerFunctions(config);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
-  logEvent('ERROR', 'config_invalid', `Not serving: ${error.message}`, {variable: error.variable});
+  logEvent('ERROR', 'config_invalid', `Not serving: ${error.message}`, {
+    variable: error.variable,
+  });
   registerUnconfigured();
 }

@@ -4,7 +4,8 @@ import type {Config} from './config.js';
 import type {Session} from './token-cookie.js';
 
 /** The one scope we ask for. */
-export const GMAIL_READONLY_SCOPE = 'https://www.googleapis.com/auth/gmail.readonly';
+export const GMAIL_READONLY_SCOPE =
+  'https://www.googleapis.com/auth/gmail.readonly';
 /** Google's issuer identifier, sent as `iss` on the authorization response (RFC 9207). */
 export const GOOGLE_ISSUER = 'https://accounts.google.com';
 /**
@@ -72,7 +73,10 @@ export function hasScope(granted: string, scope: string): boolean {
 /** True when the session can reach Gmail without google-auth-library needing a refresh it cannot do. */
 export function isSessionUsable(session: Session, now: number): boolean {
   if (!hasScope(session.scope, GMAIL_READONLY_SCOPE)) return false;
-  return session.refreshToken !== undefined || session.expiresAt - EAGER_REFRESH_MS > now;
+  return (
+    session.refreshToken !== undefined ||
+    session.expiresAt - EAGER_REFRESH_MS > now
+  );
 }
 
 /** A new OAuth2Client holding one user's credentials; never share it between requests. */

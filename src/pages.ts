@@ -9,28 +9,46 @@ export interface Problem {
   readonly message: string;
   /** Extra text, shown escaped (for example what Google said). */
   readonly detail?: string;
-  readonly action?: {readonly href: string; readonly text: string; readonly jsonField?: string};
+  readonly action?: {
+    readonly href: string;
+    readonly text: string;
+    readonly jsonField?: string;
+  };
 }
 
 /** The page for any failure. */
 export function renderProblemPage(problem: Problem): SafeHtml {
-  const detail = problem.detail ? html`<p class="note">${problem.detail}</p>` : html``;
-  const action = problem.action
-    ? html`<p><a class="button" href="${problem.action.href}">${problem.action.text}</a></p>`
+  const detail = problem.detail
+    ? html`<p class="note">${problem.detail}</p>`
     : html``;
-  return page(problem.title, html`<h1>${problem.title}</h1>
-<p>${problem.message}</p>
-${detail}
-${action}`);
+  const action = problem.action
+    ? html`<p>
+        <a class="button" href="${problem.action.href}"
+          >${problem.action.text}</a
+        >
+      </p>`
+    : html``;
+  return page(
+    problem.title,
+    html`<h1>${problem.title}</h1>
+      <p>${problem.message}</p>
+      ${detail} ${action}`,
+  );
 }
 
 /** The signed-in user's labels, every name escaped. */
 export function renderLabelsPage(labels: readonly Label[]): SafeHtml {
-  const items = labels.map(label => html`<li><span>${label.name}</span> <small>${label.type}</small></li>`);
+  const items = labels.map(
+    label =>
+      html`<li><span>${label.name}</span> <small>${label.type}</small></li>`,
+  );
   const count = labels.length === 1 ? '1 label' : `${labels.length} labels`;
-  return page('Your Gmail labels', html`<h1>Your Gmail labels</h1>
-<p>${count}</p>
-<ul>
-${items}
-</ul>`);
+  return page(
+    'Your Gmail labels',
+    html`<h1>Your Gmail labels</h1>
+      <p>${count}</p>
+      <ul>
+        ${items}
+      </ul>`,
+  );
 }

@@ -6,7 +6,11 @@ import {oauth2init} from './functions/oauth2init.js';
 import {guard, sendProblem} from './http.js';
 
 /** The deployed functions, by the name each is deployed and reached under. */
-export const FUNCTION_NAMES = ['oauth2init', 'oauth2callback', 'listlabels'] as const;
+export const FUNCTION_NAMES = [
+  'oauth2init',
+  'oauth2callback',
+  'listlabels',
+] as const;
 
 /** Registers the three functions with functions-framework. */
 export function registerFunctions(config: Config): void {
@@ -26,7 +30,8 @@ export function registerUnconfigured(): void {
         sendProblem(req, res, 503, {
           error: 'not_configured',
           title: 'This service is not configured',
-          message: 'Its administrator needs to finish setting it up; the logs say what is missing.',
+          message:
+            'Its administrator needs to finish setting it up; the logs say what is missing.',
         }),
       ),
     );

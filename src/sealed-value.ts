@@ -25,11 +25,19 @@ export interface SealKeys {
  * Derives one AES-256 key per secret for this purpose with HKDF (RFC 5869), so a value sealed
  * for one purpose (one cookie) cannot be opened as another.
  */
-export function deriveSealKeys(secrets: readonly Buffer[], purpose: string): SealKeys {
-  if (secrets.length === 0) throw new Error('at least one cookie secret is needed');
+export function deriveSealKeys(
+  secrets: readonly Buffer[],
+  purpose: string,
+): SealKeys {
+  if (secrets.length === 0)
+    throw new Error('at least one cookie secret is needed');
   const keys = secrets.map(secret => ({
-    id: Buffer.from(hkdfSync('sha256', secret, HKDF_SALT, 'key-id', KEY_ID_BYTES)),
-    key: Buffer.from(hkdfSync('sha256', secret, HKDF_SALT, `key:${purpose}`, 32)),
+    id: Buffer.from(
+      hkdfSync('sha256', secret, HKDF_SALT, 'key-id', KEY_ID_BYTES),
+    ),
+    key: Buffer.from(
+      hkdfSync('sha256', secret, HKDF_SALT, `key:${purpose}`, 32),
+    ),
   }));
   return Object.freeze({purpose, keys: Object.freeze(keys)});
 }
@@ -45,16 +53,23 @@ export function sealValue(keys: SealKeys, value: unknown): string {
     cipher.update(JSON.stringify(value), 'utf8'),
     cipher.final(),
   ]);
-  return Buffer.concat([header, body, cipher.getAuthTag()]).toString('base64url');
+  return Buffer.concat([header, body, cipher.getAuthTag()]).toString(
+    'base64url',
+  );
 }
 
 /** Opens a sealed value; null for anything malformed, tampered or sealed with an unknown key. */
-export function openValue(keys: SealKeys, text: string, maxLength: number): unknown {
+export function openValue(
+  keys: SealKeys,
+  text: string,
+  maxLength: number,
+): unknown {
   if (text.length > maxLength || !BASE64URL.test(text)) return null;
   const raw = Buffer.from(text, 'base64url');
   // Canonical encoding only: unused low bits in the last character would let two texts open alike.
   if (raw.toString('base64url') !== text) return null;
-  if (raw.length <= HEADER_BYTES + TAG_BYTES || raw[0] !== FORMAT_VERSION) return null;
+  if (raw.length <= HEADER_BYTES + TAG_BYTES || raw[0] !== FORMAT_VERSION)
+    return null;
   const id = raw.subarray(1, 1 + KEY_ID_BYTES);
   const match = keys.keys.find(candidate => candidate.id.equals(id));
   if (match === undefined) return null;

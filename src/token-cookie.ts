@@ -1,5 +1,10 @@
 import {parseCookie, stringifySetCookie, type SetCookie} from 'cookie';
-import {deriveSealKeys, openValue, sealValue, type SealKeys} from './sealed-value.js';
+import {
+  deriveSealKeys,
+  openValue,
+  sealValue,
+  type SealKeys,
+} from './sealed-value.js';
 
 /** What the session cookie carries: never the id_token, never more than listlabels needs. */
 export interface Session {
@@ -50,9 +55,18 @@ export function createTokenCookies(
   const signInName = `${prefix}oauth2_signin`;
   const sessionKeys = deriveSealKeys(secrets, 'session');
   const signInKeys = deriveSealKeys(secrets, 'signin');
-  const attributes = {httpOnly: true, sameSite: 'lax', path: '/', secure} as const;
+  const attributes = {
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/',
+    secure,
+  } as const;
 
-  const setCookie = (name: string, value: string, maxAgeMs: number): string | null => {
+  const setCookie = (
+    name: string,
+    value: string,
+    maxAgeMs: number,
+  ): string | null => {
     const cookie: SetCookie = {
       name,
       value,
@@ -63,7 +77,13 @@ export function createTokenCookies(
     return header.length > MAX_SET_COOKIE_BYTES ? null : header;
   };
   const clear = (name: string): string =>
-    stringifySetCookie({name, value: '', ...attributes, maxAge: 0, expires: new Date(0)});
+    stringifySetCookie({
+      name,
+      value: '',
+      ...attributes,
+      maxAge: 0,
+      expires: new Date(0),
+    });
 
   return {
     sessionName,
@@ -79,29 +99,55 @@ export function createTokenCookies(
         r: session.refreshToken,
         x: until,
       };
-      return setCookie(sessionName, sealValue(sessionKeys, payload), until - now);
+      return setCookie(
+        sessionName,
+        sealValue(sessionKeys, payload),
+        until - now,
+      );
     },
     openSession(cookieHeader, now = Date.now()) {
       const payload = openCookie(sessionKeys, cookieHeader, sessionName, now);
       if (payload === null) return null;
       const {a, e, s, r} = payload;
-      if (typeof a !== 'string' || typeof e !== 'number' || typeof s !== 'string') return null;
+      if (
+        typeof a !== 'string' ||
+        typeof e !== 'number' ||
+        typeof s !== 'string'
+      )
+        return null;
       if (r !== undefined && typeof r !== 'string') return null;
       return {accessToken: a, expiresAt: e, scope: s, refreshToken: r};
     },
     clearSession: () => clear(sessionName),
     sealSignIn(signIn) {
       const until = signIn.createdAt + SIGN_IN_LIFETIME_MS;
-      const payload = {s: signIn.state, v: signIn.verifier, t: signIn.createdAt, x: until};
-      const header = setCookie(signInName, sealValue(signInKeys, payload), SIGN_IN_LIFETIME_MS);
-      if (header === null) throw new Error('the sign-in cookie has a fixed size; it cannot overflow');
+      const payload = {
+        s: signIn.state,
+        v: signIn.verifier,
+        t: signIn.createdAt,
+        x: until,
+      };
+      const header = setCookie(
+        signInName,
+        sealValue(signInKeys, payload),
+        SIGN_IN_LIFETIME_MS,
+      );
+      if (header === null)
+        throw new Error(
+          'the sign-in cookie has a fixed size; it cannot overflow',
+        );
       return header;
     },
     openSignIn(cookieHeader, now = Date.now()) {
       const payload = openCookie(signInKeys, cookieHeader, signInName, now);
       if (payload === null) return null;
       const {s, v, t} = payload;
-      if (typeof s !== 'string' || typeof v !== 'string' || typeof t !== 'number') return null;
+      if (
+        typeof s !== 'string' ||
+        typeof v !== 'string' ||
+        typeof t !== 'number'
+      )
+        return null;
       return {state: s, verifier: v, createdAt: t};
     },
     clearSignIn: () => clear(signInName),
@@ -119,7 +165,8 @@ function openCookie(
   const value = parseCookie(cookieHeader)[name];
   if (value === undefined) return null;
   const payload = openValue(keys, value, MAX_VALUE_LENGTH);
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return null;
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+    return null;
   const fields: Record<string, unknown> = {...payload};
   if (typeof fields.x !== 'number' || fields.x <= now) return null;
   return fields;

@@ -6,12 +6,22 @@ const STATE = 'A'.repeat(43);
 
 describe('parseCallbackQuery()', () => {
   it('parseCallbackQuery() reads code, state and iss, and lets Google-added parameters pass', () => {
-    const query = parseCallbackQuery(`/oauth2callback?code=4/0Ab-_x&state=${STATE}&iss=https%3A%2F%2Faccounts.google.com&scope=a+b&authuser=0&prompt=consent`);
-    assert.deepEqual(query, {code: '4/0Ab-_x', state: STATE, error: undefined, errorDescription: undefined, iss: 'https://accounts.google.com'});
+    const query = parseCallbackQuery(
+      `/oauth2callback?code=4/0Ab-_x&state=${STATE}&iss=https%3A%2F%2Faccounts.google.com&scope=a+b&authuser=0&prompt=consent`,
+    );
+    assert.deepEqual(query, {
+      code: '4/0Ab-_x',
+      state: STATE,
+      error: undefined,
+      errorDescription: undefined,
+      iss: 'https://accounts.google.com',
+    });
   });
 
   it('parseCallbackQuery() reads an error with its description', () => {
-    const query = parseCallbackQuery('/cb?error=access_denied&error_description=The+user+said+no');
+    const query = parseCallbackQuery(
+      '/cb?error=access_denied&error_description=The+user+said+no',
+    );
     assert.equal(query?.error, 'access_denied');
     assert.equal(query?.errorDescription, 'The user said no');
   });
@@ -28,7 +38,10 @@ describe('parseCallbackQuery()', () => {
     ['a state with markup', '?code=a&state=%3Cscript%3E'],
     ['an overlong state', `?code=a&state=${'A'.repeat(129)}`],
     ['an error with a quote', '?error=a%22b'],
-    ['an error with markup in its description', '?error=x&error_description=%22%3E%3Cb%3E'],
+    [
+      'an error with markup in its description',
+      '?error=x&error_description=%22%3E%3Cb%3E',
+    ],
   ];
   for (const [name, query] of rejected) {
     it(`parseCallbackQuery() returns null for ${name}`, () => {
@@ -37,6 +50,12 @@ describe('parseCallbackQuery()', () => {
   }
 
   it('parseCallbackQuery() does not treat array syntax as the parameter', () => {
-    assert.deepEqual(parseCallbackQuery('/cb?code[]=a&state[x]=b'), {code: undefined, state: undefined, error: undefined, errorDescription: undefined, iss: undefined});
+    assert.deepEqual(parseCallbackQuery('/cb?code[]=a&state[x]=b'), {
+      code: undefined,
+      state: undefined,
+      error: undefined,
+      errorDescription: undefined,
+      iss: undefined,
+    });
   });
 });

@@ -7,12 +7,18 @@ import {ConfigError, loadConfig} from '../src/config.js';
 
 const KEY_A = Buffer.alloc(32, 1).toString('base64');
 const KEY_B = Buffer.alloc(48, 2).toString('base64url');
-const CLIENT = {GOOGLE_CLIENT_ID: 'id.apps.googleusercontent.com', GOOGLE_CLIENT_SECRET: 'shh'};
+const CLIENT = {
+  GOOGLE_CLIENT_ID: 'id.apps.googleusercontent.com',
+  GOOGLE_CLIENT_SECRET: 'shh',
+};
 const dir = mkdtempSync(join(tmpdir(), 'config-test-'));
 
 function secretFile(name: string, content: unknown): string {
   const path = join(dir, name);
-  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  writeFileSync(
+    path,
+    typeof content === 'string' ? content : JSON.stringify(content),
+  );
   return path;
 }
 
@@ -20,7 +26,10 @@ function configError(env: Record<string, string>): ConfigError {
   try {
     loadConfig(env);
   } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    assert.ok(
+      error instanceof ConfigError,
+      `expected a ConfigError, got ${String(error)}`,
+    );
     return error;
   }
   assert.fail('loadConfig() did not throw');
@@ -39,17 +48,31 @@ describe('loadConfig()', () => {
   });
 
   it('loadConfig() follows PORT, BASE_URL (trailing slash dropped) and COOKIE_SECRET keys in order', () => {
-    const config = loadConfig({...CLIENT, PORT: '9000', BASE_URL: 'https://example.com/app/', COOKIE_SECRET: `${KEY_A}, ${KEY_B}`});
+    const config = loadConfig({
+      ...CLIENT,
+      PORT: '9000',
+      BASE_URL: 'https://example.com/app/',
+      COOKIE_SECRET: `${KEY_A}, ${KEY_B}`,
+    });
     assert.equal(config.port, 9000);
     assert.equal(config.baseUrl, 'https://example.com/app');
     assert.equal(config.redirectUri, 'https://example.com/app/oauth2callback');
     assert.equal(config.secureCookies, true);
-    assert.deepEqual(config.cookieSecrets, [Buffer.alloc(32, 1), Buffer.alloc(48, 2)]);
+    assert.deepEqual(config.cookieSecrets, [
+      Buffer.alloc(32, 1),
+      Buffer.alloc(48, 2),
+    ]);
     assert.deepEqual(config.warnings, []);
   });
 
   it('loadConfig() reads the web section of the client-secret file', () => {
-    const path = secretFile('ok.json', {web: {client_id: 'file-id', client_secret: 'file-secret', redirect_uris: ['http://localhost:8080/oauth2callback']}});
+    const path = secretFile('ok.json', {
+      web: {
+        client_id: 'file-id',
+        client_secret: 'file-secret',
+        redirect_uris: ['http://localhost:8080/oauth2callback'],
+      },
+    });
     const config = loadConfig({CLIENT_SECRET_PATH: path, COOKIE_SECRET: KEY_A});
     assert.equal(config.clientId, 'file-id');
     assert.equal(config.clientSecret, 'file-secret');
@@ -57,36 +80,162 @@ describe('loadConfig()', () => {
   });
 
   it('loadConfig() warns when the file does not list our redirect URI', () => {
-    const path = secretFile('other-uri.json', {web: {client_id: 'a', client_secret: 'b', redirect_uris: ['https://elsewhere/cb']}});
+    const path = secretFile('other-uri.json', {
+      web: {
+        client_id: 'a',
+        client_secret: 'b',
+        redirect_uris: ['https://elsewhere/cb'],
+      },
+    });
     const config = loadConfig({CLIENT_SECRET_PATH: path, COOKIE_SECRET: KEY_A});
-    assert.match(config.warnings.join('\n'), /does not list the redirect URI http:\/\/localhost:8080\/oauth2callback/);
+    assert.match(
+      config.warnings.join('\n'),
+      /does not list the redirect URI http:\/\/localhost:8080\/oauth2callback/,
+    );
   });
 
   it('loadConfig() takes the emulator origin only as an origin', () => {
-    assert.equal(loadConfig({...CLIENT, GOOGLE_EMULATOR_URL: 'http://127.0.0.1:9090'}).emulatorUrl, 'http://127.0.0.1:9090');
+    assert.equal(
+      loadConfig({...CLIENT, GOOGLE_EMULATOR_URL: 'http://127.0.0.1:9090'})
+        .emulatorUrl,
+      'http://127.0.0.1:9090',
+    );
     assert.equal(loadConfig({...CLIENT}).emulatorUrl, null);
   });
 
-  const deployed = {K_SERVICE: 'listlabels', BASE_URL: 'https://r-p.cloudfunctions.net', COOKIE_SECRET: KEY_A, ...CLIENT};
-  const cases: {name: string; env: Record<string, string>; variable: string; message: RegExp}[] = [
-    {name: 'a non-numeric PORT', env: {...CLIENT, PORT: '80a'}, variable: 'PORT', message: /port number/},
-    {name: 'a PORT above 65535', env: {...CLIENT, PORT: '70000'}, variable: 'PORT', message: /port number/},
-    {name: 'a BASE_URL that is not http(s)', env: {...CLIENT, BASE_URL: 'ftp://x'}, variable: 'BASE_URL', message: /http\(s\) URL/},
-    {name: 'a BASE_URL with a query', env: {...CLIENT, BASE_URL: 'https://x/?a=1'}, variable: 'BASE_URL', message: /without query/},
-    {name: 'a short COOKIE_SECRET key', env: {...CLIENT, COOKIE_SECRET: Buffer.alloc(16).toString('base64')}, variable: 'COOKIE_SECRET', message: /key 1 must be base64 of at least 32/},
-    {name: 'a non-base64 second key', env: {...CLIENT, COOKIE_SECRET: `${KEY_A},not base64!`}, variable: 'COOKIE_SECRET', message: /key 2/},
-    {name: 'an emulator URL with a path', env: {...CLIENT, GOOGLE_EMULATOR_URL: 'http://127.0.0.1:1/x'}, variable: 'GOOGLE_EMULATOR_URL', message: /origin/},
-    {name: 'a client id without secret', env: {GOOGLE_CLIENT_ID: 'x'}, variable: 'GOOGLE_CLIENT_SECRET', message: /required/},
-    {name: 'a client secret without id', env: {GOOGLE_CLIENT_SECRET: 'x'}, variable: 'GOOGLE_CLIENT_ID', message: /required/},
-    {name: 'a missing client-secret file', env: {CLIENT_SECRET_PATH: join(dir, 'absent.json')}, variable: 'CLIENT_SECRET_PATH', message: /cannot read .*absent\.json/},
-    {name: 'a file that is not JSON', env: {CLIENT_SECRET_PATH: secretFile('bad.json', '{')}, variable: 'CLIENT_SECRET_PATH', message: /not valid JSON/},
-    {name: 'a Desktop client file', env: {CLIENT_SECRET_PATH: secretFile('installed.json', {installed: {client_id: 'a', client_secret: 'b'}})}, variable: 'CLIENT_SECRET_PATH', message: /Desktop app client/},
-    {name: 'a file without client_secret', env: {CLIENT_SECRET_PATH: secretFile('nosecret.json', {web: {client_id: 'a'}})}, variable: 'CLIENT_SECRET_PATH', message: /no web.client_secret/},
-    {name: 'deployed without COOKIE_SECRET', env: {...deployed, COOKIE_SECRET: ''}, variable: 'COOKIE_SECRET', message: /required when deployed/},
-    {name: 'deployed without BASE_URL', env: {...deployed, BASE_URL: ''}, variable: 'BASE_URL', message: /required when deployed/},
-    {name: 'deployed on http', env: {...deployed, BASE_URL: 'http://r-p.cloudfunctions.net'}, variable: 'BASE_URL', message: /https when deployed/},
-    {name: 'deployed without a client secret', env: {...deployed, GOOGLE_CLIENT_ID: '', GOOGLE_CLIENT_SECRET: '', CLIENT_SECRET_PATH: join(dir, 'absent.json')}, variable: 'CLIENT_SECRET_PATH', message: /cannot read/},
-    {name: 'deployed with an emulator', env: {...deployed, GOOGLE_EMULATOR_URL: 'http://127.0.0.1:1'}, variable: 'GOOGLE_EMULATOR_URL', message: /not be set when deployed/},
+  const deployed = {
+    K_SERVICE: 'listlabels',
+    BASE_URL: 'https://r-p.cloudfunctions.net',
+    COOKIE_SECRET: KEY_A,
+    ...CLIENT,
+  };
+  const cases: {
+    name: string;
+    env: Record<string, string>;
+    variable: string;
+    message: RegExp;
+  }[] = [
+    {
+      name: 'a non-numeric PORT',
+      env: {...CLIENT, PORT: '80a'},
+      variable: 'PORT',
+      message: /port number/,
+    },
+    {
+      name: 'a PORT above 65535',
+      env: {...CLIENT, PORT: '70000'},
+      variable: 'PORT',
+      message: /port number/,
+    },
+    {
+      name: 'a BASE_URL that is not http(s)',
+      env: {...CLIENT, BASE_URL: 'ftp://x'},
+      variable: 'BASE_URL',
+      message: /http\(s\) URL/,
+    },
+    {
+      name: 'a BASE_URL with a query',
+      env: {...CLIENT, BASE_URL: 'https://x/?a=1'},
+      variable: 'BASE_URL',
+      message: /without query/,
+    },
+    {
+      name: 'a short COOKIE_SECRET key',
+      env: {...CLIENT, COOKIE_SECRET: Buffer.alloc(16).toString('base64')},
+      variable: 'COOKIE_SECRET',
+      message: /key 1 must be base64 of at least 32/,
+    },
+    {
+      name: 'a non-base64 second key',
+      env: {...CLIENT, COOKIE_SECRET: `${KEY_A},not base64!`},
+      variable: 'COOKIE_SECRET',
+      message: /key 2/,
+    },
+    {
+      name: 'an emulator URL with a path',
+      env: {...CLIENT, GOOGLE_EMULATOR_URL: 'http://127.0.0.1:1/x'},
+      variable: 'GOOGLE_EMULATOR_URL',
+      message: /origin/,
+    },
+    {
+      name: 'a client id without secret',
+      env: {GOOGLE_CLIENT_ID: 'x'},
+      variable: 'GOOGLE_CLIENT_SECRET',
+      message: /required/,
+    },
+    {
+      name: 'a client secret without id',
+      env: {GOOGLE_CLIENT_SECRET: 'x'},
+      variable: 'GOOGLE_CLIENT_ID',
+      message: /required/,
+    },
+    {
+      name: 'a missing client-secret file',
+      env: {CLIENT_SECRET_PATH: join(dir, 'absent.json')},
+      variable: 'CLIENT_SECRET_PATH',
+      message: /cannot read .*absent\.json/,
+    },
+    {
+      name: 'a file that is not JSON',
+      env: {CLIENT_SECRET_PATH: secretFile('bad.json', '{')},
+      variable: 'CLIENT_SECRET_PATH',
+      message: /not valid JSON/,
+    },
+    {
+      name: 'a Desktop client file',
+      env: {
+        CLIENT_SECRET_PATH: secretFile('installed.json', {
+          installed: {client_id: 'a', client_secret: 'b'},
+        }),
+      },
+      variable: 'CLIENT_SECRET_PATH',
+      message: /Desktop app client/,
+    },
+    {
+      name: 'a file without client_secret',
+      env: {
+        CLIENT_SECRET_PATH: secretFile('nosecret.json', {
+          web: {client_id: 'a'},
+        }),
+      },
+      variable: 'CLIENT_SECRET_PATH',
+      message: /no web.client_secret/,
+    },
+    {
+      name: 'deployed without COOKIE_SECRET',
+      env: {...deployed, COOKIE_SECRET: ''},
+      variable: 'COOKIE_SECRET',
+      message: /required when deployed/,
+    },
+    {
+      name: 'deployed without BASE_URL',
+      env: {...deployed, BASE_URL: ''},
+      variable: 'BASE_URL',
+      message: /required when deployed/,
+    },
+    {
+      name: 'deployed on http',
+      env: {...deployed, BASE_URL: 'http://r-p.cloudfunctions.net'},
+      variable: 'BASE_URL',
+      message: /https when deployed/,
+    },
+    {
+      name: 'deployed without a client secret',
+      env: {
+        ...deployed,
+        GOOGLE_CLIENT_ID: '',
+        GOOGLE_CLIENT_SECRET: '',
+        CLIENT_SECRET_PATH: join(dir, 'absent.json'),
+      },
+      variable: 'CLIENT_SECRET_PATH',
+      message: /cannot read/,
+    },
+    {
+      name: 'deployed with an emulator',
+      env: {...deployed, GOOGLE_EMULATOR_URL: 'http://127.0.0.1:1'},
+      variable: 'GOOGLE_EMULATOR_URL',
+      message: /not be set when deployed/,
+    },
   ];
   for (const c of cases) {
     it(`loadConfig() names ${c.variable} for ${c.name}`, () => {
@@ -98,7 +247,11 @@ describe('loadConfig()', () => {
   }
 
   it('loadConfig() never puts a secret value in its errors', () => {
-    const error = configError({GOOGLE_CLIENT_ID: 'x', GOOGLE_CLIENT_SECRET: 'sentinel-client-secret', COOKIE_SECRET: 'sentinel-cookie-key'});
+    const error = configError({
+      GOOGLE_CLIENT_ID: 'x',
+      GOOGLE_CLIENT_SECRET: 'sentinel-client-secret',
+      COOKIE_SECRET: 'sentinel-cookie-key',
+    });
     assert.doesNotMatch(error.message, /sentinel/);
   });
 

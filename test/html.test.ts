@@ -3,18 +3,24 @@ import {describe, it} from 'node:test';
 import {escapeHtml, html, page, SafeHtml} from '../src/html.js';
 import {renderLabelsPage, renderProblemPage} from '../src/pages.js';
 
-const HOSTILE = `<img src=x onerror=alert(1)>"'&`;
+const HOSTILE = '<img src=x onerror=alert(1)>"\'&';
 
 describe('html', () => {
   it('escapeHtml() escapes the five characters that matter', () => {
-    assert.equal(escapeHtml(HOSTILE), '&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;');
+    assert.equal(
+      escapeHtml(HOSTILE),
+      '&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;',
+    );
   });
 
   it('html`` escapes interpolated strings but not SafeHtml', () => {
     const inner = html`<b>${HOSTILE}</b>`;
     const outer = html`<p title="${HOSTILE}">${inner}</p>`;
     assert.ok(outer instanceof SafeHtml);
-    assert.equal(outer.text, `<p title="${escapeHtml(HOSTILE)}"><b>${escapeHtml(HOSTILE)}</b></p>`);
+    assert.equal(
+      outer.text,
+      `<p title="${escapeHtml(HOSTILE)}"><b>${escapeHtml(HOSTILE)}</b></p>`,
+    );
   });
 
   it('page() escapes the title and has no script', () => {
@@ -34,7 +40,13 @@ describe('html', () => {
   });
 
   it('renderProblemPage() escapes detail and action', () => {
-    const text = renderProblemPage({error: 'x', title: 'T', message: HOSTILE, detail: HOSTILE, action: {href: '/a?b="c"', text: HOSTILE}}).text;
+    const text = renderProblemPage({
+      error: 'x',
+      title: 'T',
+      message: HOSTILE,
+      detail: HOSTILE,
+      action: {href: '/a?b="c"', text: HOSTILE},
+    }).text;
     assert.doesNotMatch(text, /<img|href="\/a\?b="c""/);
     assert.match(text, /href="\/a\?b=&quot;c&quot;"/);
   });

@@ -18,23 +18,70 @@ describe('every response', () => {
   });
   after(() => h.emulator.close());
 
-  function assertSecurityHeaders(response: {headers: Record<string, unknown>}): void {
-    for (const [name, value] of Object.entries(EXPECTED_HEADERS)) assert.equal(response.headers[name], value, name);
+  function assertSecurityHeaders(response: {
+    headers: Record<string, unknown>;
+  }): void {
+    for (const [name, value] of Object.entries(EXPECTED_HEADERS))
+      assert.equal(response.headers[name], value, name);
     const csp = String(response.headers['content-security-policy']);
     assert.match(csp, /default-src 'none'/);
     assert.match(csp, /frame-ancestors 'none'/);
     assert.doesNotMatch(csp, /script-src|unsafe-inline|unsafe-eval/);
   }
 
-  const cases: {name: string; send: () => Promise<{status: number; headers: Record<string, unknown>; text: string}>; status: number}[] = [
-    {name: 'oauth2init redirect', send: () => h.init.get('/oauth2init'), status: 302},
-    {name: 'oauth2init for a signed-in user', send: () => h.init.get('/oauth2init').set('Cookie', session), status: 302},
-    {name: 'oauth2callback error page', send: () => h.callback.get('/oauth2callback?error=access_denied'), status: 403},
-    {name: 'oauth2callback malformed query', send: () => h.callback.get('/oauth2callback?code=a&code=b'), status: 400},
-    {name: 'listlabels page', send: () => h.labels.get('/listlabels').set('Cookie', session), status: 200},
-    {name: 'listlabels JSON', send: () => h.labels.get('/listlabels').set('Cookie', session).set('Accept', 'application/json'), status: 200},
-    {name: 'listlabels 401 JSON', send: () => h.labels.get('/listlabels').set('Accept', 'application/json'), status: 401},
-    {name: 'listlabels HEAD', send: () => h.labels.head('/listlabels').set('Cookie', session), status: 200},
+  const cases: {
+    name: string;
+    send: () => Promise<{
+      status: number;
+      headers: Record<string, unknown>;
+      text: string;
+    }>;
+    status: number;
+  }[] = [
+    {
+      name: 'oauth2init redirect',
+      send: () => h.init.get('/oauth2init'),
+      status: 302,
+    },
+    {
+      name: 'oauth2init for a signed-in user',
+      send: () => h.init.get('/oauth2init').set('Cookie', session),
+      status: 302,
+    },
+    {
+      name: 'oauth2callback error page',
+      send: () => h.callback.get('/oauth2callback?error=access_denied'),
+      status: 403,
+    },
+    {
+      name: 'oauth2callback malformed query',
+      send: () => h.callback.get('/oauth2callback?code=a&code=b'),
+      status: 400,
+    },
+    {
+      name: 'listlabels page',
+      send: () => h.labels.get('/listlabels').set('Cookie', session),
+      status: 200,
+    },
+    {
+      name: 'listlabels JSON',
+      send: () =>
+        h.labels
+          .get('/listlabels')
+          .set('Cookie', session)
+          .set('Accept', 'application/json'),
+      status: 200,
+    },
+    {
+      name: 'listlabels 401 JSON',
+      send: () => h.labels.get('/listlabels').set('Accept', 'application/json'),
+      status: 401,
+    },
+    {
+      name: 'listlabels HEAD',
+      send: () => h.labels.head('/listlabels').set('Cookie', session),
+      status: 200,
+    },
   ];
   for (const c of cases) {
     it(`security headers are on the ${c.name} (${c.status})`, async () => {
@@ -45,14 +92,24 @@ describe('every response', () => {
   }
 
   it('pages are text/html; charset=utf-8', async () => {
-    const response = await h.callback.get('/oauth2callback?error=access_denied');
+    const response = await h.callback.get(
+      '/oauth2callback?error=access_denied',
+    );
     assert.equal(response.headers['content-type'], 'text/html; charset=utf-8');
   });
 
   for (const fn of ['init', 'callback', 'labels'] as const) {
-    for (const method of ['post', 'put', 'delete', 'patch', 'options'] as const) {
+    for (const method of [
+      'post',
+      'put',
+      'delete',
+      'patch',
+      'options',
+    ] as const) {
       it(`${fn}: ${method.toUpperCase()} answers 405 with Allow: GET, HEAD`, async () => {
-        const response = await h[fn][method]('/x').set('Cookie', session).send('code=a&state=b');
+        const response = await h[fn][method]('/x')
+          .set('Cookie', session)
+          .send('code=a&state=b');
         assert.equal(response.status, 405);
         assert.equal(response.headers.allow, 'GET, HEAD');
         assertSecurityHeaders(response);
@@ -63,8 +120,14 @@ describe('every response', () => {
 
   it('a malformed request body is answered without a stack trace', async () => {
     for (const fn of ['init', 'callback', 'labels'] as const) {
-      const response = await h[fn].post('/x').set('Content-Type', 'application/json').send('{bad');
-      assert.ok(response.status >= 400 && response.status < 500, `status ${response.status}`);
+      const response = await h[fn]
+        .post('/x')
+        .set('Content-Type', 'application/json')
+        .send('{bad');
+      assert.ok(
+        response.status >= 400 && response.status < 500,
+        `status ${response.status}`,
+      );
       assert.doesNotMatch(response.text, /SyntaxError|at .*\.js|node_modules/);
     }
   });

@@ -18,7 +18,11 @@ const SESSION: Session = {
   expiresAt: NOW + 3599_000,
   scope: 'https://www.googleapis.com/auth/gmail.readonly',
 };
-const SIGN_IN = {state: 's'.repeat(43), verifier: 'v'.repeat(43), createdAt: NOW};
+const SIGN_IN = {
+  state: 's'.repeat(43),
+  verifier: 'v'.repeat(43),
+  createdAt: NOW,
+};
 
 /** The `name=value` part of a Set-Cookie header, as a browser would send it back. */
 function cookieOf(setCookie: string | null): string {
@@ -35,7 +39,10 @@ describe('token cookies', () => {
 
   it('openSession() returns the session that sealSession() sealed', () => {
     const header = cookies.sealSession(SESSION, NOW);
-    assert.deepEqual(cookies.openSession(cookieOf(header), NOW), {...SESSION, refreshToken: undefined});
+    assert.deepEqual(cookies.openSession(cookieOf(header), NOW), {
+      ...SESSION,
+      refreshToken: undefined,
+    });
   });
 
   it('openSignIn() returns the sign-in that sealSignIn() sealed', () => {
@@ -44,23 +51,46 @@ describe('token cookies', () => {
   });
 
   it('sealSession() uses a fresh IV each time', () => {
-    assert.notEqual(valueOf(cookies.sealSession(SESSION, NOW)), valueOf(cookies.sealSession(SESSION, NOW)));
+    assert.notEqual(
+      valueOf(cookies.sealSession(SESSION, NOW)),
+      valueOf(cookies.sealSession(SESSION, NOW)),
+    );
   });
 
   it('sealSession() output contains no token in the clear', () => {
-    const header = cookies.sealSession({...SESSION, refreshToken: '1//refresh-sentinel'}, NOW)!;
+    const header = cookies.sealSession(
+      {...SESSION, refreshToken: '1//refresh-sentinel'},
+      NOW,
+    )!;
     assert.doesNotMatch(header, /ya29|refresh-sentinel|gmail/);
   });
 
   it('openSession() returns null for a tampered cookie, at every byte', () => {
     const value = valueOf(cookies.sealSession(SESSION, NOW));
     for (let i = 0; i < value.length; i++) {
-      const flipped = value.slice(0, i) + (value[i] === 'A' ? 'B' : 'A') + value.slice(i + 1);
-      assert.equal(cookies.openSession(`oauth2_session=${flipped}`, NOW), null, `byte ${i}`);
+      const flipped =
+        value.slice(0, i) + (value[i] === 'A' ? 'B' : 'A') + value.slice(i + 1);
+      assert.equal(
+        cookies.openSession(`oauth2_session=${flipped}`, NOW),
+        null,
+        `byte ${i}`,
+      );
     }
   });
 
-  const malformed = ['', '=', 'oauth2_session=', 'oauth2_session=abc', 'oauth2_session=%E0%A4%A', 'oauth2_session=a.b.c', 'oauth2_session=' + 'A'.repeat(5000), 'oauth2_session={"a":1}', 'oauth2_session=__proto__', '__proto__=x; constructor=y', 'oauth2_session="quoted"'];
+  const malformed = [
+    '',
+    '=',
+    'oauth2_session=',
+    'oauth2_session=abc',
+    'oauth2_session=%E0%A4%A',
+    'oauth2_session=a.b.c',
+    'oauth2_session=' + 'A'.repeat(5000),
+    'oauth2_session={"a":1}',
+    'oauth2_session=__proto__',
+    '__proto__=x; constructor=y',
+    'oauth2_session="quoted"',
+  ];
   for (const header of malformed) {
     it(`openSession() returns null for malformed input ${JSON.stringify(header.slice(0, 40))}`, () => {
       assert.equal(cookies.openSession(header, NOW), null);
@@ -74,9 +104,18 @@ describe('token cookies', () => {
   });
 
   it('openSession() keeps a session with a refresh token for 30 days', () => {
-    const header = cookieOf(cookies.sealSession({...SESSION, refreshToken: '1//r'}, NOW));
-    assert.equal(cookies.openSession(header, NOW + REFRESHABLE_SESSION_LIFETIME_MS - 1)?.refreshToken, '1//r');
-    assert.equal(cookies.openSession(header, NOW + REFRESHABLE_SESSION_LIFETIME_MS), null);
+    const header = cookieOf(
+      cookies.sealSession({...SESSION, refreshToken: '1//r'}, NOW),
+    );
+    assert.equal(
+      cookies.openSession(header, NOW + REFRESHABLE_SESSION_LIFETIME_MS - 1)
+        ?.refreshToken,
+      '1//r',
+    );
+    assert.equal(
+      cookies.openSession(header, NOW + REFRESHABLE_SESSION_LIFETIME_MS),
+      null,
+    );
   });
 
   it('openSignIn() returns null after 10 minutes', () => {
@@ -95,38 +134,75 @@ describe('token cookies', () => {
     const old = createTokenCookies([KEY_1], false);
     const rotated = createTokenCookies([KEY_2, KEY_1], false);
     const oldHeader = cookieOf(old.sealSession(SESSION, NOW));
-    assert.equal(rotated.openSession(oldHeader, NOW)?.accessToken, SESSION.accessToken);
+    assert.equal(
+      rotated.openSession(oldHeader, NOW)?.accessToken,
+      SESSION.accessToken,
+    );
     const newHeader = cookieOf(rotated.sealSession(SESSION, NOW));
-    assert.equal(old.openSession(newHeader, NOW), null, 'the new key is not known to the old keyring');
-    assert.equal(createTokenCookies([KEY_2], false).openSession(newHeader, NOW)?.accessToken, SESSION.accessToken);
+    assert.equal(
+      old.openSession(newHeader, NOW),
+      null,
+      'the new key is not known to the old keyring',
+    );
+    assert.equal(
+      createTokenCookies([KEY_2], false).openSession(newHeader, NOW)
+        ?.accessToken,
+      SESSION.accessToken,
+    );
   });
 
   it('openSession() returns null for a value sealed with an unknown key', () => {
-    const header = cookieOf(createTokenCookies([KEY_2], false).sealSession(SESSION, NOW));
+    const header = cookieOf(
+      createTokenCookies([KEY_2], false).sealSession(SESSION, NOW),
+    );
     assert.equal(cookies.openSession(header, NOW), null);
   });
 
   it('openSession() reads only its own cookie among many', () => {
     const header = cookieOf(cookies.sealSession(SESSION, NOW));
     const many = ['a=1', 'oauth2_signin=zzz', header, 'b=2'].join('; ');
-    assert.equal(cookies.openSession(many, NOW)?.accessToken, SESSION.accessToken);
+    assert.equal(
+      cookies.openSession(many, NOW)?.accessToken,
+      SESSION.accessToken,
+    );
   });
 
   it('sealSession() stays under the cookie size limit with the largest tokens Google documents', () => {
-    const big = {...SESSION, accessToken: 'a'.repeat(2048), refreshToken: 'r'.repeat(512)};
+    const big = {
+      ...SESSION,
+      accessToken: 'a'.repeat(2048),
+      refreshToken: 'r'.repeat(512),
+    };
     const header = cookies.sealSession(big, NOW);
     assert.ok(header === null || header.length <= MAX_SET_COOKIE_BYTES);
-    const typical = cookies.sealSession({...SESSION, refreshToken: '1//' + 'r'.repeat(100)}, NOW)!;
-    assert.ok(typical.length < 1000, `typical session cookie is ${typical.length} bytes`);
+    const typical = cookies.sealSession(
+      {...SESSION, refreshToken: '1//' + 'r'.repeat(100)},
+      NOW,
+    )!;
+    assert.ok(
+      typical.length < 1000,
+      `typical session cookie is ${typical.length} bytes`,
+    );
   });
 
   it('sealSession() returns null rather than a cookie a browser would drop', () => {
-    assert.equal(cookies.sealSession({...SESSION, accessToken: 'a'.repeat(3000)}, NOW), null);
+    assert.equal(
+      cookies.sealSession({...SESSION, accessToken: 'a'.repeat(3000)}, NOW),
+      null,
+    );
   });
 
   const attributeCases = [
-    {secure: false, name: 'oauth2_session', attrs: {httpOnly: true, sameSite: 'lax', path: '/', secure: undefined}},
-    {secure: true, name: '__Host-oauth2_session', attrs: {httpOnly: true, sameSite: 'lax', path: '/', secure: true}},
+    {
+      secure: false,
+      name: 'oauth2_session',
+      attrs: {httpOnly: true, sameSite: 'lax', path: '/', secure: undefined},
+    },
+    {
+      secure: true,
+      name: '__Host-oauth2_session',
+      attrs: {httpOnly: true, sameSite: 'lax', path: '/', secure: true},
+    },
   ];
   for (const c of attributeCases) {
     it(`sealSession() sets HttpOnly, SameSite=Lax, Path=/${c.secure ? ', Secure and __Host-' : ' without Secure'} (secure=${c.secure})`, () => {
@@ -149,6 +225,9 @@ describe('token cookies', () => {
 
   it('openSession() ignores the unprefixed cookie when names are __Host- prefixed', () => {
     const plain = cookieOf(cookies.sealSession(SESSION, NOW));
-    assert.equal(createTokenCookies([KEY_1], true).openSession(plain, NOW), null);
+    assert.equal(
+      createTokenCookies([KEY_1], true).openSession(plain, NOW),
+      null,
+    );
   });
 });

@@ -1,7 +1,18 @@
-import type {HttpFunction, Request, Response} from '@google-cloud/functions-framework';
+import type {
+  HttpFunction,
+  Request,
+  Response,
+} from '@google-cloud/functions-framework';
 import type {Config} from '../config.js';
 import {fetchLabels} from '../gmail-labels.js';
-import {guard, redirect, sendJson, sendPage, sendProblem, wantsJson} from '../http.js';
+import {
+  guard,
+  redirect,
+  sendJson,
+  sendPage,
+  sendProblem,
+  wantsJson,
+} from '../http.js';
 import {logEvent} from '../log.js';
 import {googleEndpoints, isSessionUsable} from '../oauth-client.js';
 import {renderLabelsPage} from '../pages.js';
@@ -9,7 +20,10 @@ import {createTokenCookies} from '../token-cookie.js';
 
 /** Lists the signed-in user's Gmail labels as HTML, or JSON for `Accept: application/json`. */
 export function listlabels(config: Config): HttpFunction {
-  const cookies = createTokenCookies(config.cookieSecrets, config.secureCookies);
+  const cookies = createTokenCookies(
+    config.cookieSecrets,
+    config.secureCookies,
+  );
   const endpoints = googleEndpoints(config.emulatorUrl);
   const loginUrl = `${config.baseUrl}/oauth2init`;
 
@@ -17,14 +31,25 @@ export function listlabels(config: Config): HttpFunction {
     res.append('Set-Cookie', cookies.clearSession());
     if (!wantsJson(req)) return redirect(res, 302, loginUrl);
     res.set('WWW-Authenticate', 'Cookie realm="listlabels"');
-    sendJson(res, 401, {error: 'login_required', message: 'Sign in first.', login_url: loginUrl});
+    sendJson(res, 401, {
+      error: 'login_required',
+      message: 'Sign in first.',
+      login_url: loginUrl,
+    });
   };
 
   return guard('listlabels', async (req, res) => {
     const session = cookies.openSession(req.headers.cookie);
-    if (session === null || !isSessionUsable(session, Date.now())) return signInAgain(req, res);
+    if (session === null || !isSessionUsable(session, Date.now()))
+      return signInAgain(req, res);
     const outcome = await fetchLabels(config, endpoints, session);
-    if (outcome.kind !== 'ok') logEvent('WARNING', 'gmail_error', `Gmail: ${outcome.kind}`, outcomeFields(outcome));
+    if (outcome.kind !== 'ok')
+      logEvent(
+        'WARNING',
+        'gmail_error',
+        `Gmail: ${outcome.kind}`,
+        outcomeFields(outcome),
+      );
     switch (outcome.kind) {
       case 'unauthorized':
         return signInAgain(req, res);
@@ -34,8 +59,13 @@ export function listlabels(config: Config): HttpFunction {
         return sendProblem(req, res, 403, {
           error: 'insufficient_scope',
           title: 'Permission to read Gmail labels is needed',
-          message: 'Google says this sign-in may not read your Gmail labels. Sign in again and allow it.',
-          action: {href: loginUrl, text: 'Grant access again', jsonField: 'login_url'},
+          message:
+            'Google says this sign-in may not read your Gmail labels. Sign in again and allow it.',
+          action: {
+            href: loginUrl,
+            text: 'Grant access again',
+            jsonField: 'login_url',
+          },
         });
       case 'unavailable':
         res.set('Retry-After', String(outcome.retryAfterSeconds));
@@ -49,16 +79,21 @@ export function listlabels(config: Config): HttpFunction {
         return sendProblem(req, res, 502, {
           error: 'gmail_error',
           title: 'Gmail refused the request',
-          message: 'Gmail did not accept the request for your labels. You are still signed in; please try again later.',
+          message:
+            'Gmail did not accept the request for your labels. You are still signed in; please try again later.',
           action: {href: `${config.baseUrl}/listlabels`, text: 'Try again'},
         });
     }
     const labels = outcome.labels.map(({id, name, type}) => ({id, name, type}));
-    if (wantsJson(req)) return sendJson(res, 200, {count: labels.length, labels});
+    if (wantsJson(req))
+      return sendJson(res, 200, {count: labels.length, labels});
     sendPage(res, 200, renderLabelsPage(labels));
   });
 }
 
-function outcomeFields(outcome: {kind: string; status?: number | null}): Record<string, string | number> {
+function outcomeFields(outcome: {
+  kind: string;
+  status?: number | null;
+}): Record<string, string | number> {
   return {outcome: outcome.kind, status: outcome.status ?? 0};
 }

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import {after, afterEach, before, describe, it} from 'node:test';
 import {parseSetCookie} from 'cookie';
 import {createTokenCookies} from '../../src/token-cookie.js';
-import {cookiesFrom, setCookies, startHarness, startSignIn, type Harness} from '../support/harness.js';
+import {
+  cookiesFrom,
+  setCookies,
+  startHarness,
+  startSignIn,
+  type Harness,
+} from '../support/harness.js';
 
 const GMAIL = 'https://www.googleapis.com/auth/gmail.readonly';
 
@@ -17,20 +23,32 @@ describe('oauth2callback', () => {
   });
   after(() => h.emulator.close());
 
-  const tokenRequests = (): number => h.emulator.requests.filter(r => r.route === 'token').length;
+  const tokenRequests = (): number =>
+    h.emulator.requests.filter(r => r.route === 'token').length;
 
   /** Asserts the sign-in cookie is cleared and no session is set. */
   function assertNoSession(response: {headers: Record<string, unknown>}): void {
     const cookies = setCookies(response);
-    const cleared = cookies.map(c => parseSetCookie(c)).find(c => c.name === 'oauth2_signin');
+    const cleared = cookies
+      .map(c => parseSetCookie(c))
+      .find(c => c.name === 'oauth2_signin');
     assert.equal(cleared?.value, '', 'the sign-in cookie is cleared');
     assert.equal(cleared?.maxAge, 0);
-    assert.ok(!cookies.some(c => c.startsWith('oauth2_session=') && !c.startsWith('oauth2_session=;')), 'no session is set');
+    assert.ok(
+      !cookies.some(
+        c =>
+          c.startsWith('oauth2_session=') && !c.startsWith('oauth2_session=;'),
+      ),
+      'no session is set',
+    );
   }
 
   it('oauth2callback redeems the code with the verifier, seals the session and 303s to listlabels', async () => {
     const {callbackPath, signInCookie} = await startSignIn(h);
-    const response = await h.callback.get(callbackPath).set('Cookie', signInCookie).expect(303);
+    const response = await h.callback
+      .get(callbackPath)
+      .set('Cookie', signInCookie)
+      .expect(303);
     assert.equal(response.headers.location, 'http://localhost:8080/listlabels');
     const cookies = setCookies(response).map(c => parseSetCookie(c));
     assert.equal(cookies.find(c => c.name === 'oauth2_signin')?.maxAge, 0);
@@ -38,11 +56,16 @@ describe('oauth2callback', () => {
     assert.ok(session?.value);
     assert.equal(session.httpOnly, true);
     assert.equal(session.sameSite, 'lax');
-    const opened = createTokenCookies(h.config.cookieSecrets, false).openSession(`oauth2_session=${session.value}`);
+    const opened = createTokenCookies(
+      h.config.cookieSecrets,
+      false,
+    ).openSession(`oauth2_session=${session.value}`);
     assert.match(opened?.accessToken ?? '', /^ya29\./);
     assert.equal(opened?.scope, GMAIL);
     assert.ok((opened?.expiresAt ?? 0) > Date.now() + 3500_000);
-    const exchange = h.emulator.requests.filter(r => r.route === 'token').at(-1);
+    const exchange = h.emulator.requests
+      .filter(r => r.route === 'token')
+      .at(-1);
     assert.equal(exchange?.status, 200);
     assert.match(exchange?.params.code_verifier ?? '', /^[A-Za-z0-9_-]{43}$/);
   });
@@ -50,24 +73,42 @@ describe('oauth2callback', () => {
   it('oauth2callback never stores the id_token', async () => {
     h.emulator.autoConsent = {decision: 'allow', scopes: ['openid', GMAIL]};
     const {callbackPath, signInCookie} = await startSignIn(h);
-    const response = await h.callback.get(callbackPath).set('Cookie', signInCookie).expect(303);
+    const response = await h.callback
+      .get(callbackPath)
+      .set('Cookie', signInCookie)
+      .expect(303);
     const value = cookiesFrom(setCookies(response));
-    const opened = createTokenCookies(h.config.cookieSecrets, false).openSession(value);
-    assert.deepEqual(Object.keys(opened ?? {}).sort(), ['accessToken', 'expiresAt', 'refreshToken', 'scope']);
+    const opened = createTokenCookies(
+      h.config.cookieSecrets,
+      false,
+    ).openSession(value);
+    assert.deepEqual(Object.keys(opened ?? {}).sort(), [
+      'accessToken',
+      'expiresAt',
+      'refreshToken',
+      'scope',
+    ]);
     assert.equal(opened?.refreshToken, undefined);
   });
 
   it('oauth2callback shows a readable 403 page for access_denied, escaping what it reflects', async () => {
     h.emulator.autoConsent = {decision: 'deny'};
     const {callbackPath, signInCookie} = await startSignIn(h);
-    const response = await h.callback.get(callbackPath).set('Cookie', signInCookie).expect(403);
+    const response = await h.callback
+      .get(callbackPath)
+      .set('Cookie', signInCookie)
+      .expect(403);
     assert.match(response.text, /Access was not granted/);
     assert.match(response.text, /href="http:\/\/localhost:8080\/oauth2init"/);
     assertNoSession(response);
   });
 
   it('oauth2callback escapes error_description', async () => {
-    const response = await h.callback.get('/oauth2callback?error=server_error&error_description=%3Cimg+src%3Dx+onerror%3Dalert(1)%3E').expect(400);
+    const response = await h.callback
+      .get(
+        '/oauth2callback?error=server_error&error_description=%3Cimg+src%3Dx+onerror%3Dalert(1)%3E',
+      )
+      .expect(400);
     assert.doesNotMatch(response.text, /<img/);
     assert.match(response.text, /&lt;img src=x onerror=alert\(1\)&gt;/);
   });
@@ -75,7 +116,10 @@ describe('oauth2callback', () => {
   it('oauth2callback answers 403 with a grant-again page when gmail.readonly was not granted', async () => {
     h.emulator.autoConsent = {decision: 'allow', scopes: ['openid']};
     const {callbackPath, signInCookie} = await startSignIn(h);
-    const response = await h.callback.get(callbackPath).set('Cookie', signInCookie).expect(403);
+    const response = await h.callback
+      .get(callbackPath)
+      .set('Cookie', signInCookie)
+      .expect(403);
     assert.match(response.text, /Permission to read Gmail labels is needed/);
     assert.match(response.text, /Grant access again/);
     assertNoSession(response);
@@ -84,24 +128,100 @@ describe('oauth2callback', () => {
   it('oauth2callback rejects a replayed code without a second session', async () => {
     const {callbackPath, signInCookie} = await startSignIn(h);
     await h.callback.get(callbackPath).set('Cookie', signInCookie).expect(303);
-    const replay = await h.callback.get(callbackPath).set('Cookie', signInCookie).expect(400);
+    const replay = await h.callback
+      .get(callbackPath)
+      .set('Cookie', signInCookie)
+      .expect(400);
     assert.match(replay.text, /This sign-in has expired/);
     assertNoSession(replay);
   });
 
   // Every one of these must fail before any request reaches the token endpoint.
-  const stateCases: {name: string; status: number; text: RegExp; path: (p: string) => string; cookie: (c: string) => string}[] = [
-    {name: 'no sign-in cookie', status: 400, text: /has expired/, path: p => p, cookie: () => ''},
-    {name: 'a tampered sign-in cookie', status: 400, text: /has expired/, path: p => p, cookie: c => c.slice(0, -3) + 'AAA'},
-    {name: 'a forged state', status: 400, text: /does not match/, path: p => p.replace(/state=[^&]+/, 'state=' + 'A'.repeat(43)), cookie: c => c},
-    {name: 'a missing state', status: 400, text: /does not match/, path: p => p.replace(/&?state=[^&]+/, ''), cookie: c => c},
-    {name: 'a duplicated state', status: 400, text: /not valid/, path: p => p + '&' + /state=[^&]+/.exec(p)![0], cookie: c => c},
-    {name: 'a duplicated code', status: 400, text: /not valid/, path: p => p + '&code=other', cookie: c => c},
-    {name: 'an array code', status: 400, text: /no authorization code/, path: p => p.replace('code=', 'code[]='), cookie: c => c},
-    {name: 'a foreign issuer', status: 400, text: /wrong place/, path: p => p.replace(/iss=[^&]+/, 'iss=https%3A%2F%2Fevil.example'), cookie: c => c},
-    {name: "Google's issuer while emulating", status: 400, text: /wrong place/, path: p => p.replace(/iss=[^&]+/, 'iss=https%3A%2F%2Faccounts.google.com'), cookie: c => c},
-    {name: 'an overlong code', status: 400, text: /not valid/, path: p => p.replace(/code=[^&]+/, 'code=' + 'a'.repeat(3000)), cookie: c => c},
-    {name: 'a state from another sign-in', status: 400, text: /does not match/, path: p => p, cookie: () => 'swap'},
+  const stateCases: {
+    name: string;
+    status: number;
+    text: RegExp;
+    path: (p: string) => string;
+    cookie: (c: string) => string;
+  }[] = [
+    {
+      name: 'no sign-in cookie',
+      status: 400,
+      text: /has expired/,
+      path: p => p,
+      cookie: () => '',
+    },
+    {
+      name: 'a tampered sign-in cookie',
+      status: 400,
+      text: /has expired/,
+      path: p => p,
+      cookie: c => c.slice(0, -3) + 'AAA',
+    },
+    {
+      name: 'a forged state',
+      status: 400,
+      text: /does not match/,
+      path: p => p.replace(/state=[^&]+/, 'state=' + 'A'.repeat(43)),
+      cookie: c => c,
+    },
+    {
+      name: 'a missing state',
+      status: 400,
+      text: /does not match/,
+      path: p => p.replace(/&?state=[^&]+/, ''),
+      cookie: c => c,
+    },
+    {
+      name: 'a duplicated state',
+      status: 400,
+      text: /not valid/,
+      path: p => p + '&' + /state=[^&]+/.exec(p)![0],
+      cookie: c => c,
+    },
+    {
+      name: 'a duplicated code',
+      status: 400,
+      text: /not valid/,
+      path: p => p + '&code=other',
+      cookie: c => c,
+    },
+    {
+      name: 'an array code',
+      status: 400,
+      text: /no authorization code/,
+      path: p => p.replace('code=', 'code[]='),
+      cookie: c => c,
+    },
+    {
+      name: 'a foreign issuer',
+      status: 400,
+      text: /wrong place/,
+      path: p => p.replace(/iss=[^&]+/, 'iss=https%3A%2F%2Fevil.example'),
+      cookie: c => c,
+    },
+    {
+      name: "Google's issuer while emulating",
+      status: 400,
+      text: /wrong place/,
+      path: p =>
+        p.replace(/iss=[^&]+/, 'iss=https%3A%2F%2Faccounts.google.com'),
+      cookie: c => c,
+    },
+    {
+      name: 'an overlong code',
+      status: 400,
+      text: /not valid/,
+      path: p => p.replace(/code=[^&]+/, 'code=' + 'a'.repeat(3000)),
+      cookie: c => c,
+    },
+    {
+      name: 'a state from another sign-in',
+      status: 400,
+      text: /does not match/,
+      path: p => p,
+      cookie: () => 'swap',
+    },
   ];
   for (const c of stateCases) {
     it(`oauth2callback answers ${c.status} for ${c.name}, without calling Google`, async () => {
@@ -109,7 +229,10 @@ describe('oauth2callback', () => {
       let cookie = c.cookie(signInCookie);
       if (cookie === 'swap') cookie = (await startSignIn(h)).signInCookie;
       const before = tokenRequests();
-      const response = await h.callback.get(c.path(callbackPath)).set('Cookie', cookie).expect(c.status);
+      const response = await h.callback
+        .get(c.path(callbackPath))
+        .set('Cookie', cookie)
+        .expect(c.status);
       assert.match(response.text, c.text);
       assert.equal(tokenRequests(), before, 'no token request');
       assertNoSession(response);
@@ -118,25 +241,70 @@ describe('oauth2callback', () => {
 
   it('oauth2callback accepts a callback without iss (Google may omit it)', async () => {
     const {callbackPath, signInCookie} = await startSignIn(h);
-    await h.callback.get(callbackPath.replace(/&?iss=[^&]+/, '')).set('Cookie', signInCookie).expect(303);
+    await h.callback
+      .get(callbackPath.replace(/&?iss=[^&]+/, ''))
+      .set('Cookie', signInCookie)
+      .expect(303);
   });
 
-  const tokenFaults: {name: string; fault: Parameters<Harness['emulator']['fault']>[1]; status: number; text: RegExp}[] = [
-    {name: 'a 500', fault: {status: 500}, status: 502, text: /did not answer in time/},
-    {name: 'a 503 with Retry-After', fault: {status: 503, retryAfter: '30'}, status: 502, text: /did not answer in time/},
-    {name: 'invalid_client', fault: {status: 401, reason: 'invalid_client'}, status: 502, text: /refused this app/},
-    {name: 'malformed JSON', fault: {body: '{"access_token": '}, status: 502, text: /could not use/},
-    {name: 'a 200 without access_token', fault: {body: '{"token_type":"Bearer","expires_in":3599}'}, status: 502, text: /could not use/},
-    {name: 'a reset connection', fault: {reset: true}, status: 502, text: /did not answer in time/},
+  const tokenFaults: {
+    name: string;
+    fault: Parameters<Harness['emulator']['fault']>[1];
+    status: number;
+    text: RegExp;
+  }[] = [
+    {
+      name: 'a 500',
+      fault: {status: 500},
+      status: 502,
+      text: /did not answer in time/,
+    },
+    {
+      name: 'a 503 with Retry-After',
+      fault: {status: 503, retryAfter: '30'},
+      status: 502,
+      text: /did not answer in time/,
+    },
+    {
+      name: 'invalid_client',
+      fault: {status: 401, reason: 'invalid_client'},
+      status: 502,
+      text: /refused this app/,
+    },
+    {
+      name: 'malformed JSON',
+      fault: {body: '{"access_token": '},
+      status: 502,
+      text: /could not use/,
+    },
+    {
+      name: 'a 200 without access_token',
+      fault: {body: '{"token_type":"Bearer","expires_in":3599}'},
+      status: 502,
+      text: /could not use/,
+    },
+    {
+      name: 'a reset connection',
+      fault: {reset: true},
+      status: 502,
+      text: /did not answer in time/,
+    },
   ];
   for (const c of tokenFaults) {
     it(`oauth2callback answers ${c.status} when the token endpoint sends ${c.name}, in one attempt`, async () => {
       const {callbackPath, signInCookie} = await startSignIn(h);
       h.emulator.fault('token', c.fault);
       const before = tokenRequests();
-      const response = await h.callback.get(callbackPath).set('Cookie', signInCookie).expect(c.status);
+      const response = await h.callback
+        .get(callbackPath)
+        .set('Cookie', signInCookie)
+        .expect(c.status);
       assert.match(response.text, c.text);
-      assert.equal(tokenRequests() - before, 1, 'the code is redeemed at most once');
+      assert.equal(
+        tokenRequests() - before,
+        1,
+        'the code is redeemed at most once',
+      );
       assert.doesNotMatch(response.text, /at .*\.js|Error:|ya29|4\//);
       assertNoSession(response);
     });
@@ -148,7 +316,10 @@ describe('oauth2callback', () => {
       const {callbackPath, signInCookie} = await startSignIn(slow);
       slow.emulator.fault('token', {delayMs: 2000});
       const started = Date.now();
-      await slow.callback.get(callbackPath).set('Cookie', signInCookie).expect(502);
+      await slow.callback
+        .get(callbackPath)
+        .set('Cookie', signInCookie)
+        .expect(502);
       assert.ok(Date.now() - started < 1500, `took ${Date.now() - started} ms`);
     } finally {
       await slow.emulator.close();
@@ -156,8 +327,19 @@ describe('oauth2callback', () => {
   });
 
   it('oauth2callback answers JSON errors for Accept: application/json', async () => {
-    const response = await h.callback.get('/oauth2callback?error=access_denied').set('Accept', 'application/json').expect(403);
-    assert.equal(response.headers['content-type'], 'application/json; charset=utf-8');
-    assert.deepEqual(response.body, {error: 'access_denied', message: 'You chose not to let this app read your Gmail labels. You can try again at any time.', retry_url: 'http://localhost:8080/oauth2init'});
+    const response = await h.callback
+      .get('/oauth2callback?error=access_denied')
+      .set('Accept', 'application/json')
+      .expect(403);
+    assert.equal(
+      response.headers['content-type'],
+      'application/json; charset=utf-8',
+    );
+    assert.deepEqual(response.body, {
+      error: 'access_denied',
+      message:
+        'You chose not to let this app read your Gmail labels. You can try again at any time.',
+      retry_url: 'http://localhost:8080/oauth2init',
+    });
   });
 });

@@ -1,7 +1,11 @@
 import {getTestServer} from '@google-cloud/functions-framework/testing';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
-import {startEmulator, type Emulator, type EmulatorOptions} from '../../emulator/index.js';
+import {
+  startEmulator,
+  type Emulator,
+  type EmulatorOptions,
+} from '../../emulator/index.js';
 import {loadConfig, type Config} from '../../src/config.js';
 import {registerFunctions} from '../../src/register.js';
 
@@ -45,7 +49,12 @@ export async function startHarness(
 
 /** The `name=value` pairs of a response's Set-Cookie headers, for sending back (empty values dropped). */
 export function cookiesFrom(setCookie: string[] | string | undefined): string {
-  const list = setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie : [setCookie];
+  const list =
+    setCookie === undefined
+      ? []
+      : Array.isArray(setCookie)
+        ? setCookie
+        : [setCookie];
   return list
     .map(header => header.split(';')[0]!)
     .filter(pair => !pair.endsWith('='))
@@ -53,19 +62,28 @@ export function cookiesFrom(setCookie: string[] | string | undefined): string {
 }
 
 /** Every Set-Cookie header of a response as a list. */
-export function setCookies(response: {headers: Record<string, unknown>}): string[] {
+export function setCookies(response: {
+  headers: Record<string, unknown>;
+}): string[] {
   const value = response.headers['set-cookie'];
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  return Array.isArray(value)
+    ? value.filter((v): v is string => typeof v === 'string')
+    : [];
 }
 
 /** oauth2init, then the emulator (auto-consent), up to the callback URL Google would send the browser to. */
-export async function startSignIn(h: Harness): Promise<{callbackPath: string; signInCookie: string}> {
+export async function startSignIn(
+  h: Harness,
+): Promise<{callbackPath: string; signInCookie: string}> {
   h.emulator.autoConsent ??= {decision: 'allow'};
   const init = await h.init.get('/oauth2init').expect(302);
   const signInCookie = cookiesFrom(setCookies(init));
-  const consent = await fetch(String(init.headers.location), {redirect: 'manual'});
+  const consent = await fetch(String(init.headers.location), {
+    redirect: 'manual',
+  });
   const location = consent.headers.get('location');
-  if (consent.status !== 302 || location === null) throw new Error(`emulator answered ${consent.status}`);
+  if (consent.status !== 302 || location === null)
+    throw new Error(`emulator answered ${consent.status}`);
   const url = new URL(location);
   return {callbackPath: url.pathname + url.search, signInCookie};
 }
@@ -73,6 +91,9 @@ export async function startSignIn(h: Harness): Promise<{callbackPath: string; si
 /** A whole sign-in through the functions; returns the session cookie to send. */
 export async function signIn(h: Harness): Promise<string> {
   const {callbackPath, signInCookie} = await startSignIn(h);
-  const callback = await h.callback.get(callbackPath).set('Cookie', signInCookie).expect(303);
+  const callback = await h.callback
+    .get(callbackPath)
+    .set('Cookie', signInCookie)
+    .expect(303);
   return cookiesFrom(setCookies(callback));
 }

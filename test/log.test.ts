@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import {execFile} from 'node:child_process';
+import {mkdtempSync, readFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {describe, it} from 'node:test';
+import {promisify} from 'node:util';
+import {describeError, logEvent} from '../src/log.js';
+
+const run = promisify(execFile);
+
+describe('logs', () => {
+  it('logs carry no token, code, verifier, state, client secret or cookie value on any path', async () => {
+    const secretsFile = join(
+      mkdtempSync(join(tmpdir(), 'log-test-')),
+      'secrets.json',
+    );
+    const script = new URL('./support/log-scenarios.js', import.meta.url)
+      .pathname;
+    const {stdout, stderr} = await run(
+      process.execPath,
+      [script, secretsFile],
+      {maxBuffer: 64 * 1024 * 1024},
+    );
+    const secrets: string[] = JSON.parse(readFileSync(secretsFile, 'utf8'));
+    const output = stdout + stderr;
+    assert.ok(secrets.length > 30, `collected ${secrets.length} secret values`);
+    assert.match(
+      output,
+      /"event":"token_exchange_failed"/,
+      'the failure paths did log',
+    );
+    assert.match(output, /"event":"gmail_error"/);
+    for (const secret of secrets.filter(s => s.length >= 8)) {
+      assert.ok(
+        !output.includes(secret),
+        `a secret value appears in the logs (${secret.slice(0, 4)}...)`,
+      );
+    }
+    const lines = stdout.split('\n').filter(line => line !== '');
+    for (const line of lines) {
+      const entry: unknown = JSON.parse(line);
+      assert.ok(
+        typeof entry === 'object' &&
+          entry !== null &&
+          'severity' in entry &&
+          'message' in entry,
+        line,
+      );
+    }
+  });
+
+  it('describeError() keeps name, status and frames but never the message', () => {
+    const error = Object.assign(new Error('token ya29.secret in message'), {
+      status: 401,
+      code: 'ECONNRESET',
+    });
+    const fields = describeError(error);
+    assert.equal(fields.errorName, 'Error');
+    assert.equal(fields.errorStatus, 401);
+    assert.equal(fields.errorCode, 'ECONNRESET');
+    assert.match(String(fields.stack), /at /);
+    assert.doesNotMatch(JSON.stringify(fields), /ya29/);
+  });
+
+  it('logEvent() writes one JSON line in Cloud Logging format', t => {
+    const lines: string[] = [];
+    t.mock.method(process.stdout, 'write', (chunk: string) =>
+      lines.push(chunk),
+    );
+    logEvent('WARNING', 'example', 'An example', {status: 503});
+    t.mock.restoreAll();
+    assert.equal(lines.length, 1);
+    assert.ok(lines[0]!.endsWith('\n'));
+    assert.deepEqual(JSON.parse(lines[0]!), {
+      status: 503,
+      severity: 'WARNING',
+      message: 'An example',
+      event: 'example',
+    });
+  });
+});

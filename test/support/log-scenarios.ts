@@ -1,0 +1,138 @@
+// Runs the success and failure paths with sentinel secrets, in its own process so that the
+// parent test can read everything it printed. argv[2]: where to write the secrets to look for.
+import {writeFileSync} from 'node:fs';
+import {DEFAULT_CLIENT} from '../../emulator/index.js';
+import {createTokenCookies} from '../../src/token-cookie.js';
+import {
+  COOKIE_SECRET,
+  cookiesFrom,
+  setCookies,
+  signIn,
+  startHarness,
+  startSignIn,
+} from './harness.js';
+
+const SENTINEL = {
+  clientSecret: 'SENTINEL-client-secret-7f3a',
+  accessToken: 'ya29.SENTINEL-access-token-91c2',
+  refreshToken: '1//SENTINEL-refresh-token-5d8e',
+  code: '4/SENTINEL-code-0b6f',
+};
+
+const h = await startHarness(
+  {
+    googleTimeoutMs: 200,
+    gmailBudgetMs: 600,
+    clientSecret: SENTINEL.clientSecret,
+  },
+  {
+    clients: [
+      {
+        ...DEFAULT_CLIENT,
+        clientSecret: SENTINEL.clientSecret,
+        redirectUris: [...DEFAULT_CLIENT.redirectUris],
+      },
+    ],
+  },
+);
+const config = h.config;
+const seen = new Set<string>(Object.values(SENTINEL));
+const remember = (headers: string[]): void => {
+  for (const pair of cookiesFrom(headers).split('; '))
+    if (pair.includes('=')) seen.add(pair.split('=')[1]!);
+};
+
+// A real sign-in and a real label listing.
+const session = await signIn(h);
+remember([session]);
+await h.labels.get('/listlabels').set('Cookie', session);
+
+// Callback failures, with sentinel values in what Google or an attacker sends.
+const failures: [string, Parameters<typeof h.emulator.fault>[1] | null][] = [
+  ['500', {status: 500}],
+  ['invalid_client', {status: 401, reason: 'invalid_client'}],
+  [
+    'malformed',
+    {
+      body: `{"access_token":"${SENTINEL.accessToken}","refresh_token":"${SENTINEL.refreshToken}"`,
+    },
+  ],
+  [
+    'no token type',
+    {body: `{"access_token":"${SENTINEL.accessToken}","expires_in":3599}`},
+  ],
+  ['reset', {reset: true}],
+  ['slow', {delayMs: 500}],
+  ['ok', null],
+];
+for (const [, fault] of failures) {
+  const {callbackPath, signInCookie} = await startSignIn(h);
+  remember([signInCookie]);
+  if (fault) h.emulator.fault('token', fault);
+  const response = await h.callback
+    .get(callbackPath)
+    .set('Cookie', signInCookie);
+  remember(setCookies(response));
+  await h.callback.get(callbackPath).set('Cookie', signInCookie); // replayed code
+  await h.callback
+    .get(callbackPath.replace(/state=[^&]+/, `state=${SENTINEL.code}`))
+    .set('Cookie', signInCookie);
+}
+await h.callback.get(`/oauth2callback?code=${SENTINEL.code}&state=x`);
+await h.callback.get(
+  `/oauth2callback?error=access_denied&error_description=${SENTINEL.accessToken}`,
+);
+
+// listlabels with a sentinel session, under every Gmail fault.
+const sentinelSession = createTokenCookies(config.cookieSecrets, false)
+  .sealSession({
+    accessToken: SENTINEL.accessToken,
+    refreshToken: SENTINEL.refreshToken,
+    expiresAt: Date.now() + 3600_000,
+    scope: 'https://www.googleapis.com/auth/gmail.readonly',
+  })!
+  .split(';')[0]!;
+remember([sentinelSession]);
+for (const fault of [
+  {status: 401},
+  {status: 403, reason: 'insufficientPermissions'},
+  {status: 429, retryAfter: '1'},
+  {status: 500},
+  {body: `{"labels": "${SENTINEL.accessToken}`},
+  {reset: true},
+  {delayMs: 400},
+]) {
+  h.emulator.fault('labels', {...fault, times: 5});
+  await h.labels.get('/listlabels').set('Cookie', sentinelSession);
+  await h.labels
+    .get('/listlabels')
+    .set('Cookie', sentinelSession)
+    .set('Accept', 'application/json');
+  h.emulator.clearFaults();
+}
+// Express logs the raw body of a request it cannot parse (the sender's own bytes, never ours):
+// so this one carries no sentinel, but its answer must still be clean.
+await h.labels
+  .post('/listlabels')
+  .set('Content-Type', 'application/json')
+  .set('Cookie', sentinelSession)
+  .send('{"a": ');
+
+for (const request of h.emulator.requests) {
+  for (const key of [
+    'code',
+    'code_verifier',
+    'state',
+    'access_token',
+    'refresh_token',
+    'token',
+    'client_secret',
+  ]) {
+    const value = request.params[key];
+    if (value) seen.add(value);
+  }
+}
+seen.add(COOKIE_SECRET);
+seen.add(Buffer.from(COOKIE_SECRET, 'base64').toString('hex'));
+await h.emulator.close();
+writeFileSync(process.argv[2]!, JSON.stringify([...seen]));
