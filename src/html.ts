@@ -60,18 +60,18 @@ export const CONTENT_SECURITY_POLICY = [
 
 /** Wraps content in a complete HTML document. */
 export function page(title: string, body: SafeHtml): SafeHtml {
+  // The <style> content must be exactly STYLE: the CSP allows it by hash.
   return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${title}</title>
-        <style>
-          ${new SafeHtml(STYLE)}
-        </style>
-      </head>
-      <body>
-        ${body}
-      </body>
-    </html> `;
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<style>${new SafeHtml(STYLE)}</style>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
 }

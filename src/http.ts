@@ -5,7 +5,8 @@ import type {
 } from '@google-cloud/functions-framework';
 import {CONTENT_SECURITY_POLICY, type SafeHtml} from './html.js';
 import {describeError, logEvent} from './log.js';
-import {renderProblemPage, type Problem} from './pages.js';
+import {renderProblemPage} from './pages.js';
+import {PROBLEMS, type StatusProblem} from './problems.js';
 
 const ALLOWED_METHODS = 'GET, HEAD';
 
@@ -33,11 +34,7 @@ export function guard(
     res.set(SECURITY_HEADERS);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.set('Allow', ALLOWED_METHODS);
-      sendProblem(req, res, 405, {
-        error: 'method_not_allowed',
-        title: 'Method not allowed',
-        message: `This address answers ${ALLOWED_METHODS} only.`,
-      });
+      sendProblem(req, res, PROBLEMS.methodNotAllowed);
       return;
     }
     try {
@@ -51,12 +48,7 @@ export function guard(
         res.end();
         return;
       }
-      sendProblem(req, res, 500, {
-        error: 'internal_error',
-        title: 'Something went wrong',
-        message:
-          'The request could not be completed. Nothing was changed; please try again.',
-      });
+      sendProblem(req, res, PROBLEMS.internalError);
     }
   };
 }
@@ -92,8 +84,7 @@ export function redirect(
 export function sendProblem(
   req: Request,
   res: Response,
-  status: number,
-  problem: Problem,
+  problem: StatusProblem,
 ): void {
   if (wantsJson(req)) {
     const body: Record<string, string> = {
@@ -102,8 +93,8 @@ export function sendProblem(
     };
     if (problem.action)
       body[problem.action.jsonField ?? 'retry_url'] = problem.action.href;
-    sendJson(res, status, body);
+    sendJson(res, problem.status, body);
   } else {
-    sendPage(res, status, renderProblemPage(problem));
+    sendPage(res, problem.status, renderProblemPage(problem));
   }
 }

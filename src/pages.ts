@@ -22,17 +22,14 @@ export function renderProblemPage(problem: Problem): SafeHtml {
     ? html`<p class="note">${problem.detail}</p>`
     : html``;
   const action = problem.action
-    ? html`<p>
-        <a class="button" href="${problem.action.href}"
-          >${problem.action.text}</a
-        >
-      </p>`
+    ? html`<p><a class="button" href="${problem.action.href}">${problem.action.text}</a></p>`
     : html``;
   return page(
     problem.title,
     html`<h1>${problem.title}</h1>
-      <p>${problem.message}</p>
-      ${detail} ${action}`,
+<p>${problem.message}</p>
+${detail}
+${action}`,
   );
 }
 
@@ -40,15 +37,14 @@ export function renderProblemPage(problem: Problem): SafeHtml {
 export function renderLabelsPage(labels: readonly Label[]): SafeHtml {
   const items = labels.map(
     label =>
-      html`<li><span>${label.name}</span> <small>${label.type}</small></li>`,
+      html`<li><span>${label.name}</span> <small>${label.type}</small></li>\n`,
   );
   const count = labels.length === 1 ? '1 label' : `${labels.length} labels`;
   return page(
     'Your Gmail labels',
     html`<h1>Your Gmail labels</h1>
-      <p>${count}</p>
-      <ul>
-        ${items}
-      </ul>`,
+<p>${count}</p>
+<ul>
+${items}</ul>`,
   );
 }

@@ -4,6 +4,7 @@ import {listlabels} from './functions/listlabels.js';
 import {oauth2callback} from './functions/oauth2callback.js';
 import {oauth2init} from './functions/oauth2init.js';
 import {guard, sendProblem} from './http.js';
+import {PROBLEMS} from './problems.js';
 
 /** The deployed functions, by the name each is deployed and reached under. */
 export const FUNCTION_NAMES = [
@@ -26,14 +27,7 @@ export function registerUnconfigured(): void {
   for (const name of FUNCTION_NAMES) {
     http(
       name,
-      guard(name, (req, res) =>
-        sendProblem(req, res, 503, {
-          error: 'not_configured',
-          title: 'This service is not configured',
-          message:
-            'Its administrator needs to finish setting it up; the logs say what is missing.',
-        }),
-      ),
+      guard(name, (req, res) => sendProblem(req, res, PROBLEMS.notConfigured)),
     );
   }
 }

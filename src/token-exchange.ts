@@ -1,13 +1,9 @@
 import type {Config} from './config.js';
+import type {Session} from './token-cookie.js';
 import {GMAIL_READONLY_SCOPE, type GoogleEndpoints} from './oauth-client.js';
 
-/** Tokens from a successful code exchange (the id_token, if any, is dropped here). */
-export interface GrantedTokens {
-  readonly accessToken: string;
-  readonly expiresAt: number;
-  readonly scope: string;
-  readonly refreshToken?: string | undefined;
-}
+/** Tokens from a successful code exchange: what a session holds (any id_token is dropped here). */
+export type GrantedTokens = Session;
 
 /** The outcome of redeeming a code: expected failures are values, not exceptions. */
 export type ExchangeResult =

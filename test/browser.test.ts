@@ -46,6 +46,10 @@ describe(
       const context = await browser.newContext();
       const page = await context.newPage();
       const dialogs: string[] = [];
+      const consoleErrors: string[] = [];
+      page.on('console', message => {
+        if (message.type() === 'error') consoleErrors.push(message.text());
+      });
       page.on('dialog', dialog => {
         dialogs.push(dialog.message());
         void dialog.dismiss();
@@ -77,6 +81,15 @@ describe(
         'the hostile label is not markup',
       );
       assert.deepEqual(dialogs, [], 'no script ran');
+      assert.deepEqual(
+        consoleErrors,
+        [],
+        'nothing was blocked by the CSP (the stylesheet hash matches)',
+      );
+      const weight = await page.evaluate(
+        "getComputedStyle(document.querySelector('h1')).fontWeight",
+      );
+      assert.equal(weight, '500', 'the stylesheet applied');
 
       const cookies = await context.cookies();
       const session = cookies.find(c => c.name === 'oauth2_session');

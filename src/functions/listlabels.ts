@@ -16,6 +16,7 @@ import {
 import {logEvent} from '../log.js';
 import {googleEndpoints, isSessionUsable} from '../oauth-client.js';
 import {renderLabelsPage} from '../pages.js';
+import {PROBLEMS} from '../problems.js';
 import {createTokenCookies} from '../token-cookie.js';
 
 /** Lists the signed-in user's Gmail labels as HTML, or JSON for `Accept: application/json`. */
@@ -26,6 +27,7 @@ export function listlabels(config: Config): HttpFunction {
   );
   const endpoints = googleEndpoints(config.emulatorUrl);
   const loginUrl = `${config.baseUrl}/oauth2init`;
+  const tryAgain = {href: `${config.baseUrl}/listlabels`, text: 'Try again'};
 
   const signInAgain = (req: Request, res: Response): void => {
     res.append('Set-Cookie', cookies.clearSession());
@@ -43,24 +45,21 @@ export function listlabels(config: Config): HttpFunction {
     if (session === null || !isSessionUsable(session, Date.now()))
       return signInAgain(req, res);
     const outcome = await fetchLabels(config, endpoints, session);
-    if (outcome.kind !== 'ok')
-      logEvent(
-        'WARNING',
-        'gmail_error',
-        `Gmail: ${outcome.kind}`,
-        outcomeFields(outcome),
-      );
+    if (outcome.kind !== 'ok') {
+      const status = 'status' in outcome ? (outcome.status ?? 0) : 0;
+      logEvent('WARNING', 'gmail_error', `Gmail: ${outcome.kind}`, {
+        outcome: outcome.kind,
+        status,
+      });
+    }
     switch (outcome.kind) {
       case 'unauthorized':
         return signInAgain(req, res);
       case 'forbidden':
-        // Cleared so that oauth2init starts a new grant instead of reusing this token.
+        // Cleared so that oauth2init asks Google for a new grant instead of reusing this token.
         res.append('Set-Cookie', cookies.clearSession());
-        return sendProblem(req, res, 403, {
-          error: 'insufficient_scope',
-          title: 'Permission to read Gmail labels is needed',
-          message:
-            'Google says this sign-in may not read your Gmail labels. Sign in again and allow it.',
+        return sendProblem(req, res, {
+          ...PROBLEMS.scopeNotGranted,
           action: {
             href: loginUrl,
             text: 'Grant access again',
@@ -69,19 +68,14 @@ export function listlabels(config: Config): HttpFunction {
         });
       case 'unavailable':
         res.set('Retry-After', String(outcome.retryAfterSeconds));
-        return sendProblem(req, res, 503, {
-          error: 'gmail_unavailable',
-          title: 'Gmail is not answering right now',
-          message: `Please try again in ${outcome.retryAfterSeconds} seconds. You are still signed in.`,
-          action: {href: `${config.baseUrl}/listlabels`, text: 'Try again'},
+        return sendProblem(req, res, {
+          ...PROBLEMS.gmailUnavailable,
+          action: tryAgain,
         });
       case 'rejected':
-        return sendProblem(req, res, 502, {
-          error: 'gmail_error',
-          title: 'Gmail refused the request',
-          message:
-            'Gmail did not accept the request for your labels. You are still signed in; please try again later.',
-          action: {href: `${config.baseUrl}/listlabels`, text: 'Try again'},
+        return sendProblem(req, res, {
+          ...PROBLEMS.gmailRejected,
+          action: tryAgain,
         });
     }
     const labels = outcome.labels.map(({id, name, type}) => ({id, name, type}));
@@ -89,11 +83,4 @@ export function listlabels(config: Config): HttpFunction {
       return sendJson(res, 200, {count: labels.length, labels});
     sendPage(res, 200, renderLabelsPage(labels));
   });
-}
-
-function outcomeFields(outcome: {
-  kind: string;
-  status?: number | null;
-}): Record<string, string | number> {
-  return {outcome: outcome.kind, status: outcome.status ?? 0};
 }

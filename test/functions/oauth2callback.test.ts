@@ -189,7 +189,7 @@ describe('oauth2callback', () => {
     {
       name: 'an array code',
       status: 400,
-      text: /no authorization code/,
+      text: /not valid/,
       path: p => p.replace('code=', 'code[]='),
       cookie: c => c,
     },

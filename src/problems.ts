@@ -1,0 +1,118 @@
+import type {Problem} from './pages.js';
+
+/** A problem with the HTTP status it is answered with. */
+export interface StatusProblem extends Problem {
+  readonly status: number;
+}
+
+/** Every failure a user can meet, in one place: status, code, and words for people. */
+export const PROBLEMS = {
+  callbackMalformed: {
+    status: 400,
+    error: 'invalid_request',
+    title: 'This sign-in link is not valid',
+    message:
+      'The answer from Google had missing, repeated or malformed parameters. Please start again.',
+  },
+  accessDenied: {
+    status: 403,
+    error: 'access_denied',
+    title: 'Access was not granted',
+    message:
+      'You chose not to let this app read your Gmail labels. You can try again at any time.',
+  },
+  authorizationError: {
+    status: 400,
+    error: 'authorization_error',
+    title: 'Google could not complete the sign-in',
+    message: 'Google answered the sign-in with an error.',
+  },
+  signInExpired: {
+    status: 400,
+    error: 'sign_in_expired',
+    title: 'This sign-in has expired',
+    message:
+      'It took longer than 10 minutes, or it was started in another browser. Please start again.',
+  },
+  stateMismatch: {
+    status: 400,
+    error: 'state_mismatch',
+    title: 'This sign-in does not match',
+    message:
+      'The answer from Google belongs to a different sign-in. Please start again.',
+  },
+  issuerMismatch: {
+    status: 400,
+    error: 'issuer_mismatch',
+    title: 'This sign-in came from the wrong place',
+    message: 'The answer did not come from Google. Please start again.',
+  },
+  codeRejected: {
+    status: 400,
+    error: 'invalid_grant',
+    title: 'This sign-in has expired',
+    message:
+      'Google no longer accepts this sign-in (it was already used or has expired). Please start again.',
+  },
+  googleUnavailable: {
+    status: 502,
+    error: 'google_unavailable',
+    title: 'Google did not complete the sign-in',
+    message:
+      'Google did not answer in time or sent an answer we could not use. Please try again in a moment.',
+  },
+  clientRejected: {
+    status: 502,
+    error: 'google_rejected',
+    title: 'Google did not complete the sign-in',
+    message:
+      'Google refused this app\u2019s credentials. The app\u2019s administrator needs to check its OAuth client.',
+  },
+  sessionTooLarge: {
+    status: 502,
+    error: 'session_too_large',
+    title: 'Google\u2019s answer was too large',
+    message:
+      'The tokens Google issued do not fit in a cookie. Please try again.',
+  },
+  scopeNotGranted: {
+    status: 403,
+    error: 'insufficient_scope',
+    title: 'Permission to read Gmail labels is needed',
+    message:
+      'Google did not give this app permission to view your Gmail labels. Sign in again and allow "View your email messages and settings".',
+  },
+  gmailUnavailable: {
+    status: 503,
+    error: 'gmail_unavailable',
+    title: 'Gmail is not answering right now',
+    message: 'Please try again in a little while. You are still signed in.',
+  },
+  gmailRejected: {
+    status: 502,
+    error: 'gmail_error',
+    title: 'Gmail refused the request',
+    message:
+      'Gmail did not accept the request for your labels. You are still signed in; please try again later.',
+  },
+  methodNotAllowed: {
+    status: 405,
+    error: 'method_not_allowed',
+    title: 'Method not allowed',
+    message: 'This address answers GET and HEAD only.',
+  },
+  internalError: {
+    status: 500,
+    error: 'internal_error',
+    title: 'Something went wrong',
+    message:
+      'The request could not be completed. Nothing was changed; please try again.',
+  },
+  notConfigured: {
+    status: 503,
+    error: 'not_configured',
+    title: 'This service is not configured',
+    message:
+      'Its administrator needs to finish setting it up; the logs say what is missing.',
+  },
+} as const satisfies Record<string, StatusProblem>;
