@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import {mkdtempSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {describe, it} from 'node:test';
+import {after, describe, it} from 'node:test';
 import {ConfigError, loadConfig} from '../src/config.js';
 
 const KEY_A = Buffer.alloc(32, 1).toString('base64');
@@ -36,6 +36,8 @@ function configError(env: Record<string, string>): ConfigError {
 }
 
 describe('loadConfig()', () => {
+  after(() => rmSync(dir, {recursive: true, force: true}));
+
   it('loadConfig() defaults to localhost:8080 with an ephemeral key and says so', () => {
     const config = loadConfig({...CLIENT});
     assert.equal(config.baseUrl, 'http://localhost:8080');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {execFile} from 'node:child_process';
-import {mkdtempSync, readFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, it} from 'node:test';
@@ -11,10 +11,8 @@ const run = promisify(execFile);
 
 describe('logs', () => {
   it('logs carry no token, code, verifier, state, client secret or cookie value on any path', async () => {
-    const secretsFile = join(
-      mkdtempSync(join(tmpdir(), 'log-test-')),
-      'secrets.json',
-    );
+    const dir = mkdtempSync(join(tmpdir(), 'log-test-'));
+    const secretsFile = join(dir, 'secrets.json');
     const script = new URL('./support/log-scenarios.js', import.meta.url)
       .pathname;
     const {stdout, stderr} = await run(
@@ -23,6 +21,7 @@ describe('logs', () => {
       {maxBuffer: 64 * 1024 * 1024},
     );
     const secrets: string[] = JSON.parse(readFileSync(secretsFile, 'utf8'));
+    rmSync(dir, {recursive: true, force: true});
     const output = stdout + stderr;
     assert.ok(secrets.length > 30, `collected ${secrets.length} secret values`);
     assert.match(
