@@ -55,11 +55,7 @@ export function checkAuthorizeParams(query: URLSearchParams): Problem | null {
     return invalid(`Invalid code_challenge_method: ${method}`);
   }
   const accessType = param(query, 'access_type');
-  if (
-    accessType !== null &&
-    accessType !== 'online' &&
-    accessType !== 'offline'
-  ) {
+  if (accessType !== null && accessType !== 'online' && accessType !== 'offline') {
     return invalid(`Invalid access_type: ${accessType}`);
   }
   return null;

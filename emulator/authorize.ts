@@ -12,19 +12,12 @@ import {
 } from './store.js';
 
 /** GET /o/oauth2/v2/auth: validate, then consent page or autoConsent. */
-export function handleAuthorize(
-  ctx: EmulatorContext,
-  req: EmulatorRequest,
-): Reply {
+export function handleAuthorize(ctx: EmulatorContext, req: EmulatorRequest): Reply {
   const {query} = req;
   const clientId = param(query, 'client_id');
   const client = clientId === null ? null : findClient(ctx.emulator, clientId);
   if (client === null) {
-    return errorPageReply(
-      401,
-      'invalid_client',
-      'The OAuth client was not found.',
-    );
+    return errorPageReply(401, 'invalid_client', 'The OAuth client was not found.');
   }
   // RFC 6749 §4.1.2.1: never redirect to an unverified redirect_uri.
   const redirectUri = param(query, 'redirect_uri');
@@ -47,8 +40,7 @@ export function handleAuthorize(
     scopes: splitScopes(param(query, 'scope') ?? ''),
     codeChallenge: challenge,
     // RFC 7636 §4.3: the method defaults to plain.
-    codeChallengeMethod:
-      param(query, 'code_challenge_method') === 'S256' ? 'S256' : 'plain',
+    codeChallengeMethod: param(query, 'code_challenge_method') === 'S256' ? 'S256' : 'plain',
     offline: param(query, 'access_type') === 'offline',
     loginHint: param(query, 'login_hint'),
   };
@@ -62,10 +54,7 @@ export function handleAuthorize(
   }
   const requestId = randomToken('', 24);
   ctx.store.pending.set(requestId, pending);
-  const hinted =
-    pending.loginHint === null
-      ? null
-      : findAccount(ctx.emulator, pending.loginHint);
+  const hinted = pending.loginHint === null ? null : findAccount(ctx.emulator, pending.loginHint);
   return consentPageReply({
     requestId,
     clientId: client.clientId,

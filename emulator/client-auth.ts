@@ -22,9 +22,7 @@ function clientCredentials(req: EmulatorRequest): {
       secret: param(req.form, 'client_secret'),
     };
   }
-  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString(
-    'utf8',
-  );
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return {id: null, secret: null};
   const id = formDecode(decoded.slice(0, colon));

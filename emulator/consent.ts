@@ -1,9 +1,4 @@
-import {
-  param,
-  redirectReply,
-  type EmulatorRequest,
-  type Reply,
-} from './http.js';
+import {param, redirectReply, type EmulatorRequest, type Reply} from './http.js';
 import {errorPageReply} from './pages.js';
 import {
   findAccount,
@@ -13,16 +8,12 @@ import {
 } from './store.js';
 
 /** POST /o/oauth2/v2/auth/consent: the user's answer on the consent page. */
-export function handleConsent(
-  ctx: EmulatorContext,
-  req: EmulatorRequest,
-): Reply {
+export function handleConsent(ctx: EmulatorContext, req: EmulatorRequest): Reply {
   if (req.method !== 'POST') {
     return errorPageReply(405, 'invalid_request', 'Use POST.');
   }
   const requestId = param(req.form, 'request_id');
-  const pending =
-    requestId === null ? undefined : ctx.store.pending.get(requestId);
+  const pending = requestId === null ? undefined : ctx.store.pending.get(requestId);
   if (requestId === null || pending === undefined) {
     return errorPageReply(
       400,
@@ -64,11 +55,7 @@ export function answerAuthorization(
     (hint === null ? null : findAccount(emulator, hint)) ??
     (choice.email === null ? emulator.accounts[0] : undefined);
   if (account === undefined) {
-    return errorPageReply(
-      400,
-      'invalid_request',
-      `No such account: ${hint ?? ''}`,
-    );
+    return errorPageReply(400, 'invalid_request', `No such account: ${hint ?? ''}`);
   }
   const target = new URL(pending.redirectUri);
   if (choice.decision === 'deny' || granted.length === 0) {

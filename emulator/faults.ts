@@ -13,11 +13,7 @@ interface QueuedFault {
 export type FaultQueues = Map<EmulatorRoute, QueuedFault[]>;
 
 /** Appends a fault; a `times` below 1 is a mistake in the test, so it throws. */
-export function queueFault(
-  queues: FaultQueues,
-  route: EmulatorRoute,
-  fault: EmulatorFault,
-): void {
+export function queueFault(queues: FaultQueues, route: EmulatorRoute, fault: EmulatorFault): void {
   const times = fault.times ?? 1;
   if (!(times >= 1)) {
     throw new RangeError(`fault times must be >= 1 or Infinity, got ${times}`);
@@ -28,10 +24,7 @@ export function queueFault(
 }
 
 /** Takes one use of the route's first fault, or null when none is queued. */
-export function takeFault(
-  queues: FaultQueues,
-  route: EmulatorRoute,
-): EmulatorFault | null {
+export function takeFault(queues: FaultQueues, route: EmulatorRoute): EmulatorFault | null {
   const queue = queues.get(route);
   const head = queue?.[0];
   if (queue === undefined || head === undefined) return null;
@@ -42,11 +35,7 @@ export function takeFault(
 
 /** True when the fault only delays or adds headers to the normal answer. */
 export function isPassThrough(fault: EmulatorFault): boolean {
-  return (
-    fault.status === undefined &&
-    fault.body === undefined &&
-    fault.reset !== true
-  );
+  return fault.status === undefined && fault.body === undefined && fault.reset !== true;
 }
 
 const OAUTH_ROUTES: readonly EmulatorRoute[] = ['token', 'revoke', 'tokeninfo'];
@@ -70,11 +59,7 @@ export function faultReply(route: EmulatorRoute, fault: EmulatorFault): Reply {
   } else if (OAUTH_ROUTES.includes(route)) {
     reply = oauthErrorReply(status, fault.reason ?? 'server_error');
   } else if (PAGE_ROUTES.includes(route)) {
-    reply = errorPageReply(
-      status,
-      fault.reason ?? 'server_error',
-      'Injected fault.',
-    );
+    reply = errorPageReply(status, fault.reason ?? 'server_error', 'Injected fault.');
   } else {
     reply = gmailErrorReply(status, fault.reason);
   }

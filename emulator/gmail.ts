@@ -1,11 +1,6 @@
 import {splitScopes} from './scopes.js';
 import {gmailErrorReply} from './google-errors.js';
-import {
-  bearerToken,
-  jsonReply,
-  type EmulatorRequest,
-  type Reply,
-} from './http.js';
+import {bearerToken, jsonReply, type EmulatorRequest, type Reply} from './http.js';
 import {findAccessToken, type EmulatorContext} from './store.js';
 import type {EmulatorAccount, EmulatorLabel} from './types.js';
 
@@ -15,13 +10,7 @@ const GMAIL = 'https://www.googleapis.com/auth/gmail.';
 // "Authorization scopes" of users.labels.list and users.getProfile in
 // Gmail's API reference: any one of them is enough.
 const ACCEPTED_SCOPES = {
-  labels: [
-    FULL_ACCESS,
-    `${GMAIL}modify`,
-    `${GMAIL}readonly`,
-    `${GMAIL}labels`,
-    `${GMAIL}metadata`,
-  ],
+  labels: [FULL_ACCESS, `${GMAIL}modify`, `${GMAIL}readonly`, `${GMAIL}labels`, `${GMAIL}metadata`],
   profile: [
     FULL_ACCESS,
     `${GMAIL}modify`,
@@ -87,22 +76,11 @@ export function handleGmail(
   }
   const {account} = found.grant;
   const userId = userIdOf(req.path);
-  if (
-    userId !== 'me' &&
-    userId?.toLowerCase() !== account.email.toLowerCase()
-  ) {
-    return gmailErrorReply(
-      403,
-      'forbidden',
-      `Delegation denied for ${account.email}`,
-    );
+  if (userId !== 'me' && userId?.toLowerCase() !== account.email.toLowerCase()) {
+    return gmailErrorReply(403, 'forbidden', `Delegation denied for ${account.email}`);
   }
   if (req.method !== 'GET') {
-    return gmailErrorReply(
-      405,
-      'badRequest',
-      `The emulator only implements GET ${req.path}`,
-    );
+    return gmailErrorReply(405, 'badRequest', `The emulator only implements GET ${req.path}`);
   }
   if (route === 'labels') {
     return jsonReply(200, {labels: account.labels.map(toListedLabel)});

@@ -40,15 +40,9 @@ const MESSAGES: Record<string, [string, string]> = {
     'Too many concurrent requests for user',
     'Too many concurrent requests for user',
   ],
-  userRateLimitExceeded: [
-    'User-rate limit exceeded.',
-    'User-rate limit exceeded.',
-  ],
+  userRateLimitExceeded: ['User-rate limit exceeded.', 'User-rate limit exceeded.'],
   backendError: ['Internal error encountered.', 'Backend Error'],
-  notFound: [
-    'Requested entity was not found.',
-    'Requested entity was not found.',
-  ],
+  notFound: ['Requested entity was not found.', 'Requested entity was not found.'],
 };
 
 /** Google's name for an HTTP status in error.status. */
@@ -57,11 +51,7 @@ export function rpcStatus(status: number): string {
 }
 
 /** A Gmail API error in Google's JSON shape, with WWW-Authenticate on 401. */
-export function gmailErrorReply(
-  status: number,
-  reason?: string,
-  message?: string,
-): Reply {
+export function gmailErrorReply(status: number, reason?: string, message?: string): Reply {
   const why = reason ?? DEFAULT_REASON[status] ?? 'backendError';
   const known = MESSAGES[why];
   const text = STATUS_CODES[status] ?? 'Error';
@@ -84,19 +74,14 @@ export function gmailErrorReply(
   const headers: Record<string, string> =
     status === 401
       ? {
-          'www-authenticate':
-            'Bearer realm="https://accounts.google.com/", error="invalid_token"',
+          'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"',
         }
       : {};
   return jsonReply(status, {error}, headers);
 }
 
 /** An OAuth endpoint error, RFC 6749 §5.2; never cached (§5.1). */
-export function oauthErrorReply(
-  status: number,
-  error: string,
-  description?: string,
-): Reply {
+export function oauthErrorReply(status: number, error: string, description?: string): Reply {
   return jsonReply(
     status,
     {error, error_description: description ?? STATUS_CODES[status] ?? 'Error'},
@@ -106,9 +91,5 @@ export function oauthErrorReply(
 
 /** RFC 6749 §5.2 invalid_request for a parameter that is missing. */
 export function missingParamReply(name: string): Reply {
-  return oauthErrorReply(
-    400,
-    'invalid_request',
-    `Missing required parameter: ${name}`,
-  );
+  return oauthErrorReply(400, 'invalid_request', `Missing required parameter: ${name}`);
 }

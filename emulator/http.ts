@@ -1,8 +1,4 @@
-import type {
-  IncomingHttpHeaders,
-  IncomingMessage,
-  ServerResponse,
-} from 'node:http';
+import type {IncomingHttpHeaders, IncomingMessage, ServerResponse} from 'node:http';
 
 /** An answer as a value; server.ts records and writes it (or a fault instead). */
 export interface Reply {
@@ -76,10 +72,7 @@ export function param(params: URLSearchParams, name: string): string | null {
 }
 
 /** The first parameter of `names` sent more than once, if any (RFC 6749 §3.1). */
-export function repeatedParam(
-  params: URLSearchParams,
-  names: readonly string[],
-): string | null {
+export function repeatedParam(params: URLSearchParams, names: readonly string[]): string | null {
   return names.find(name => params.getAll(name).length > 1) ?? null;
 }
 

@@ -1,10 +1,5 @@
 import {createServer, type Server} from 'node:http';
-import {
-  copyAccount,
-  copyClient,
-  DEFAULT_ACCOUNT,
-  DEFAULT_CLIENT,
-} from './defaults.js';
+import {copyAccount, copyClient, DEFAULT_ACCOUNT, DEFAULT_CLIENT} from './defaults.js';
 import {queueFault, type FaultQueues} from './faults.js';
 import {serve} from './server.js';
 import {
@@ -45,13 +40,9 @@ function mintGrant(
     throw new RangeError(`No emulator client with id ${clientId}`);
   }
   const account =
-    opts.email === undefined
-      ? emulator.accounts[0]
-      : findAccount(emulator, opts.email);
+    opts.email === undefined ? emulator.accounts[0] : findAccount(emulator, opts.email);
   if (account === undefined || account === null) {
-    throw new RangeError(
-      `No emulator account with email ${opts.email ?? '(default)'}`,
-    );
+    throw new RangeError(`No emulator account with email ${opts.email ?? '(default)'}`);
   }
   const scope = opts.scope ?? MINT_DEFAULT_SCOPE;
   return createGrant(ctx.store, {clientId, account, scope, offline});
@@ -67,10 +58,7 @@ function listen(server: Server, port: number): Promise<void> {
   });
 }
 
-async function closeServer(
-  server: Server,
-  closing: AbortController,
-): Promise<void> {
+async function closeServer(server: Server, closing: AbortController): Promise<void> {
   closing.abort();
   if (!server.listening) return;
   const closed = new Promise<void>((resolve, reject) => {
@@ -81,9 +69,7 @@ async function closeServer(
 }
 
 /** Starts a Google OAuth 2.0 + Gmail stand-in on 127.0.0.1. */
-export async function startEmulator(
-  options: EmulatorOptions = {},
-): Promise<Emulator> {
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const server = createServer();
   await listen(server, options.port ?? 0);
   const address = server.address();
@@ -106,8 +92,7 @@ export async function startEmulator(
       const ttl = opts.ttlSeconds ?? emulator.accessTokenTtlSeconds;
       return issueAccessToken(ctx.store, mintGrant(ctx, opts, false), ttl);
     },
-    mintRefreshToken: (opts = {}) =>
-      mintGrant(ctx, opts, true).refreshToken ?? '',
+    mintRefreshToken: (opts = {}) => mintGrant(ctx, opts, true).refreshToken ?? '',
     close: () => closeServer(server, closing),
   };
   const ctx: EmulatorContext = {

@@ -7,9 +7,7 @@ function parsePort(argv: string[]): number {
   if (values.port === undefined) return 0;
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new RangeError(
-      `--port must be an integer from 0 to 65535, got ${values.port}`,
-    );
+    throw new RangeError(`--port must be an integer from 0 to 65535, got ${values.port}`);
   }
   return port;
 }

@@ -36,11 +36,7 @@ ${content}
 }
 
 /** Google's error page for a bad authorization request: no redirect happens. */
-export function errorPageReply(
-  status: number,
-  error: string,
-  description: string,
-): Reply {
+export function errorPageReply(status: number, error: string, description: string): Reply {
   const heading = `Error ${status}: ${error}`;
   return htmlReply(
     status,

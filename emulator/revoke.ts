@@ -3,10 +3,7 @@ import {jsonReply, param, type EmulatorRequest, type Reply} from './http.js';
 import {findGrantForRevoke, type EmulatorContext} from './store.js';
 
 /** POST /revoke (RFC 7009): revoking any token of a grant revokes the grant. */
-export function handleRevoke(
-  ctx: EmulatorContext,
-  req: EmulatorRequest,
-): Reply {
+export function handleRevoke(ctx: EmulatorContext, req: EmulatorRequest): Reply {
   const token = param(req.form, 'token') ?? param(req.query, 'token');
   if (token === null) return missingParamReply('token');
   const grant = findGrantForRevoke(ctx.store, token);

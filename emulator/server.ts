@@ -38,11 +38,7 @@ function routeOf(path: string): EmulatorRoute {
   return FIXED_ROUTES.get(path) ?? gmailRoute(path) ?? 'other';
 }
 
-function handle(
-  ctx: EmulatorContext,
-  req: EmulatorRequest,
-  route: EmulatorRoute,
-): Reply {
+function handle(ctx: EmulatorContext, req: EmulatorRequest, route: EmulatorRoute): Reply {
   switch (route) {
     case 'authorize':
       return handleAuthorize(ctx, req);

@@ -74,10 +74,7 @@ export function randomToken(prefix: string, bytes = 32): string {
 }
 
 /** Records a new grant, with a refresh token when it is offline. */
-export function createGrant(
-  store: Store,
-  fields: Omit<Grant, 'refreshToken' | 'revoked'>,
-): Grant {
+export function createGrant(store: Store, fields: Omit<Grant, 'refreshToken' | 'revoked'>): Grant {
   const refreshToken = fields.offline ? randomToken('1//') : null;
   const grant: Grant = {...fields, refreshToken, revoked: false};
   if (refreshToken !== null) store.refreshTokens.set(refreshToken, grant);
@@ -85,11 +82,7 @@ export function createGrant(
 }
 
 /** Issues an access token for `grant` that lives `ttlSeconds`. */
-export function issueAccessToken(
-  store: Store,
-  grant: Grant,
-  ttlSeconds: number,
-): string {
+export function issueAccessToken(store: Store, grant: Grant, ttlSeconds: number): string {
   const token = randomToken('ya29.');
   store.accessTokens.set(token, {
     grant,
@@ -99,10 +92,7 @@ export function issueAccessToken(
 }
 
 /** The access token if it is known, unexpired and unrevoked; else null. */
-export function findAccessToken(
-  store: Store,
-  token: string,
-): AccessToken | null {
+export function findAccessToken(store: Store, token: string): AccessToken | null {
   const found = store.accessTokens.get(token);
   if (found === undefined || found.grant.revoked) return null;
   return Date.now() < found.expiresAt ? found : null;
@@ -120,18 +110,12 @@ export function findGrantForRevoke(store: Store, token: string): Grant | null {
 }
 
 /** The registered client with this id, if any. */
-export function findClient(
-  emulator: Emulator,
-  clientId: string,
-): EmulatorClient | null {
+export function findClient(emulator: Emulator, clientId: string): EmulatorClient | null {
   return emulator.clients.find(client => client.clientId === clientId) ?? null;
 }
 
 /** The account with this email (case-insensitive) or sub, if any. */
-export function findAccount(
-  emulator: Emulator,
-  hint: string,
-): EmulatorAccount | null {
+export function findAccount(emulator: Emulator, hint: string): EmulatorAccount | null {
   const email = hint.toLowerCase();
   return (
     emulator.accounts.find(

@@ -4,13 +4,7 @@ import {splitScopes} from './scopes.js';
 import {missingParamReply, oauthErrorReply} from './google-errors.js';
 import {authenticateClient} from './client-auth.js';
 import {PKCE_VALUE} from './authorize-params.js';
-import {
-  jsonReply,
-  param,
-  repeatedParam,
-  type EmulatorRequest,
-  type Reply,
-} from './http.js';
+import {jsonReply, param, repeatedParam, type EmulatorRequest, type Reply} from './http.js';
 import {
   createGrant,
   findRefreshGrant,
@@ -34,11 +28,7 @@ const TOKEN_PARAMS = [
 // RFC 6749 §5.1: token responses must not be cached.
 const NO_STORE = {'cache-control': 'no-store', pragma: 'no-cache'};
 
-function tokenReply(
-  ctx: EmulatorContext,
-  grant: Grant,
-  withRefresh: boolean,
-): Reply {
+function tokenReply(ctx: EmulatorContext, grant: Grant, withRefresh: boolean): Reply {
   const ttl = ctx.emulator.accessTokenTtlSeconds;
   const body: Record<string, string | number> = {
     access_token: issueAccessToken(ctx.store, grant, ttl),
@@ -56,10 +46,7 @@ function tokenReply(
 }
 
 // RFC 7636 §4.6, and RFC 9700 §4.8.2: a verifier without a challenge fails.
-function verifierMatches(
-  code: AuthorizationCode,
-  verifier: string | null,
-): boolean {
+function verifierMatches(code: AuthorizationCode, verifier: string | null): boolean {
   if (code.codeChallenge === null) return verifier === null;
   if (verifier === null || !PKCE_VALUE.test(verifier)) {
     return false;
@@ -75,11 +62,7 @@ function badGrant(description = 'Bad Request'): Reply {
   return oauthErrorReply(400, 'invalid_grant', description);
 }
 
-function exchangeCode(
-  ctx: EmulatorContext,
-  client: EmulatorClient,
-  form: URLSearchParams,
-): Reply {
+function exchangeCode(ctx: EmulatorContext, client: EmulatorClient, form: URLSearchParams): Reply {
   const value = param(form, 'code');
   if (value === null) return missingParamReply('code');
   const redirectUri = param(form, 'redirect_uri');
@@ -132,11 +115,7 @@ function refreshAccessToken(
 /** POST /token: RFC 6749 §4.1.3 and §6. */
 export function handleToken(ctx: EmulatorContext, req: EmulatorRequest): Reply {
   if (req.method !== 'POST') {
-    return oauthErrorReply(
-      405,
-      'invalid_request',
-      'The token endpoint only accepts POST',
-    );
+    return oauthErrorReply(405, 'invalid_request', 'The token endpoint only accepts POST');
   }
   const repeated = repeatedParam(req.form, TOKEN_PARAMS);
   if (repeated !== null) {
@@ -160,9 +139,5 @@ export function handleToken(ctx: EmulatorContext, req: EmulatorRequest): Reply {
   if (grantType === 'refresh_token') {
     return refreshAccessToken(ctx, client, req.form);
   }
-  return oauthErrorReply(
-    400,
-    'unsupported_grant_type',
-    `Invalid grant_type: ${grantType}`,
-  );
+  return oauthErrorReply(400, 'unsupported_grant_type', `Invalid grant_type: ${grantType}`);
 }

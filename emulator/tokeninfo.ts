@@ -1,18 +1,9 @@
 import {oauthErrorReply} from './google-errors.js';
-import {
-  bearerToken,
-  jsonReply,
-  param,
-  type EmulatorRequest,
-  type Reply,
-} from './http.js';
+import {bearerToken, jsonReply, param, type EmulatorRequest, type Reply} from './http.js';
 import {findAccessToken, type EmulatorContext} from './store.js';
 
 /** GET or POST /tokeninfo: what Google knows about an access token. */
-export function handleTokeninfo(
-  ctx: EmulatorContext,
-  req: EmulatorRequest,
-): Reply {
+export function handleTokeninfo(ctx: EmulatorContext, req: EmulatorRequest): Reply {
   const token =
     param(req.query, 'access_token') ??
     param(req.form, 'access_token') ??

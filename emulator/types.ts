@@ -21,14 +21,7 @@ export interface EmulatorClient {
 
 /** Which endpoint a request hit; faults and recordings are keyed by it. */
 export type EmulatorRoute =
-  | 'authorize'
-  | 'consent'
-  | 'token'
-  | 'revoke'
-  | 'tokeninfo'
-  | 'labels'
-  | 'profile'
-  | 'other';
+  'authorize' | 'consent' | 'token' | 'revoke' | 'tokeninfo' | 'labels' | 'profile' | 'other';
 
 /** A failure to inject into the next request(s) on a route. */
 export interface EmulatorFault {
@@ -86,10 +79,6 @@ export interface Emulator {
     scope?: string;
     ttlSeconds?: number;
   }): string;
-  mintRefreshToken(opts?: {
-    clientId?: string;
-    email?: string;
-    scope?: string;
-  }): string;
+  mintRefreshToken(opts?: {clientId?: string; email?: string; scope?: string}): string;
   close(): Promise<void>;
 }

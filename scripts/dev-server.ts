@@ -1,6 +1,7 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {getTestServer} from '@google-cloud/functions-framework/testing';
 import type {Config} from '../src/config.js';
+import {hideFrameworkErrorDetails} from '../src/http.js';
 import {FUNCTION_NAMES, registerFunctions} from '../src/register.js';
 
 /** A node:http request listener. */
@@ -11,13 +12,13 @@ export type Listener = (req: IncomingMessage, res: ServerResponse) => void;
  * function, and each is served by functions-framework's own request pipeline.
  */
 export function createDevHandler(config: Config): Listener {
+  hideFrameworkErrorDetails();
   registerFunctions(config);
   const routes = new Map<string, Listener>();
   for (const name of FUNCTION_NAMES) {
     const listener = getTestServer(name).listeners('request')[0];
-    if (typeof listener !== 'function')
-      throw new Error(`no request listener for ${name}`);
-    routes.set(name, listener as Listener);
+    if (typeof listener !== 'function') throw new Error(`no request listener for ${name}`);
+    routes.set(name, (req, res) => listener.call(undefined, req, res));
   }
   return (req, res) => {
     const name = (req.url ?? '/').split(/[/?]/)[1] ?? '';
@@ -27,8 +28,6 @@ export function createDevHandler(config: Config): Listener {
       'Content-Type': 'text/plain; charset=utf-8',
       'Cache-Control': 'no-store',
     });
-    res.end(
-      `Not found. The functions are at /${FUNCTION_NAMES.join(', /')}.\n`,
-    );
+    res.end(`Not found. The functions are at /${FUNCTION_NAMES.join(', /')}.\n`);
   };
 }

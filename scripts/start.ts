@@ -1,8 +1,4 @@
-import {
-  DEFAULT_CLIENT,
-  startEmulator,
-  type Emulator,
-} from '../emulator/index.js';
+import {DEFAULT_CLIENT, startEmulator, type Emulator} from '../emulator/index.js';
 import {ConfigError, loadConfig} from '../src/config.js';
 import {createServer} from 'node:http';
 import {createDevHandler} from './dev-server.js';
@@ -52,21 +48,13 @@ function lacksCredentials(env: Env): boolean {
     loadConfig(env);
     return false;
   } catch (error) {
-    if (
-      error instanceof ConfigError &&
-      error.variable === 'CLIENT_SECRET_PATH' &&
-      error.missing
-    )
+    if (error instanceof ConfigError && error.variable === 'CLIENT_SECRET_PATH' && error.missing)
       return true;
     throw error;
   }
 }
 
 main().catch((error: unknown) => {
-  console.error(
-    error instanceof ConfigError
-      ? `Configuration error: ${error.message}`
-      : error,
-  );
+  console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error);
   process.exitCode = 1;
 });

@@ -22,9 +22,7 @@ const RULES = {
  */
 export function parseCallbackQuery(url: string): CallbackQuery | null {
   const queryStart = url.indexOf('?');
-  const params = new URLSearchParams(
-    queryStart === -1 ? '' : url.slice(queryStart + 1),
-  );
+  const params = new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1));
   const values: Record<string, string> = {};
   for (const [name, rule] of Object.entries(RULES)) {
     const all = params.getAll(name);

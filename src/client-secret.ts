@@ -23,14 +23,11 @@ export function parseClientSecretFile(text: string): ClientSecretFile | string {
       : 'has no "web" section; download the JSON of a "Web application" OAuth client';
   }
   const web = json.web;
-  if (typeof web !== 'object' || web === null)
-    return 'has a "web" section that is not an object';
+  if (typeof web !== 'object' || web === null) return 'has a "web" section that is not an object';
   const clientId = 'client_id' in web ? web.client_id : undefined;
   const clientSecret = 'client_secret' in web ? web.client_secret : undefined;
-  if (typeof clientId !== 'string' || clientId === '')
-    return 'has no web.client_id';
-  if (typeof clientSecret !== 'string' || clientSecret === '')
-    return 'has no web.client_secret';
+  if (typeof clientId !== 'string' || clientId === '') return 'has no web.client_id';
+  if (typeof clientSecret !== 'string' || clientSecret === '') return 'has no web.client_secret';
   const uris = 'redirect_uris' in web ? web.redirect_uris : [];
   const redirectUris = Array.isArray(uris)
     ? uris.filter((uri): uri is string => typeof uri === 'string')

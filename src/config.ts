@@ -52,6 +52,13 @@ export function loadConfig(env: Env = process.env): Config {
   const redirectUri = `${baseUrl}/oauth2callback`;
   const emulatorUrl = parseEmulatorUrl(env.GOOGLE_EMULATOR_URL, deployed);
   const client = readClient(env, redirectUri, warnings);
+  if (env.GOOGLE_SDK_NODE_LOGGING) {
+    // With it, google-auth-library and gaxios print request and response bodies: tokens.
+    const why = 'makes the Google libraries log tokens and Gmail data';
+    if (deployed)
+      throw new ConfigError('GOOGLE_SDK_NODE_LOGGING', `must not be set when deployed: it ${why}`);
+    warnings.push(`GOOGLE_SDK_NODE_LOGGING is set: it ${why}; never use it with a real account`);
+  }
   let cookieSecrets = parseCookieSecrets(env.COOKIE_SECRET);
   if (cookieSecrets === null) {
     if (deployed) {
@@ -86,11 +93,7 @@ function parsePort(value: string | undefined): number {
   return Number(value);
 }
 
-function parseBaseUrl(
-  value: string | undefined,
-  port: number,
-  deployed: boolean,
-): string {
+function parseBaseUrl(value: string | undefined, port: number, deployed: boolean): string {
   if (value === undefined || value === '') {
     if (deployed) {
       throw new ConfigError(
@@ -114,23 +117,14 @@ function parseBaseUrl(
   return (url.origin + url.pathname).replace(/\/+$/, '');
 }
 
-function parseEmulatorUrl(
-  value: string | undefined,
-  deployed: boolean,
-): string | null {
+function parseEmulatorUrl(value: string | undefined, deployed: boolean): string | null {
   if (value === undefined || value === '') return null;
   if (deployed) {
-    throw new ConfigError(
-      'GOOGLE_EMULATOR_URL',
-      'must not be set when deployed',
-    );
+    throw new ConfigError('GOOGLE_EMULATOR_URL', 'must not be set when deployed');
   }
   const url = parseHttpUrl('GOOGLE_EMULATOR_URL', value);
   if (url.pathname !== '/' || url.search || url.hash) {
-    throw new ConfigError(
-      'GOOGLE_EMULATOR_URL',
-      'must be an origin such as http://127.0.0.1:9090',
-    );
+    throw new ConfigError('GOOGLE_EMULATOR_URL', 'must be an origin such as http://127.0.0.1:9090');
   }
   return url.origin;
 }
@@ -150,16 +144,8 @@ function readClient(
 ): {clientId: string; clientSecret: string} {
   const {GOOGLE_CLIENT_ID: id, GOOGLE_CLIENT_SECRET: secret} = env;
   if (id || secret) {
-    if (!id)
-      throw new ConfigError(
-        'GOOGLE_CLIENT_ID',
-        'is required with GOOGLE_CLIENT_SECRET',
-      );
-    if (!secret)
-      throw new ConfigError(
-        'GOOGLE_CLIENT_SECRET',
-        'is required with GOOGLE_CLIENT_ID',
-      );
+    if (!id) throw new ConfigError('GOOGLE_CLIENT_ID', 'is required with GOOGLE_CLIENT_SECRET');
+    if (!secret) throw new ConfigError('GOOGLE_CLIENT_SECRET', 'is required with GOOGLE_CLIENT_ID');
     return {clientId: id, clientSecret: secret};
   }
   const path = env.CLIENT_SECRET_PATH || './client_secret.json';
@@ -177,10 +163,7 @@ function readClient(
   if (typeof parsed === 'string') {
     throw new ConfigError('CLIENT_SECRET_PATH', `${path} ${parsed}`);
   }
-  if (
-    parsed.redirectUris.length > 0 &&
-    !parsed.redirectUris.includes(redirectUri)
-  ) {
+  if (parsed.redirectUris.length > 0 && !parsed.redirectUris.includes(redirectUri)) {
     warnings.push(
       `${path} does not list the redirect URI ${redirectUri}; add it to the OAuth client in the Google Cloud console`,
     );

@@ -24,10 +24,7 @@ export function escapeHtml(text: string): string {
 type Part = string | number | SafeHtml | readonly SafeHtml[];
 
 /** Template tag that escapes every interpolated value unless it is SafeHtml already. */
-export function html(
-  strings: TemplateStringsArray,
-  ...values: Part[]
-): SafeHtml {
+export function html(strings: TemplateStringsArray, ...values: Part[]): SafeHtml {
   let out = strings[0] ?? '';
   values.forEach((value, index) => {
     out += render(value) + (strings[index + 1] ?? '');

@@ -1,40 +1,37 @@
-import type {
-  HttpFunction,
-  Request,
-  Response,
-} from '@google-cloud/functions-framework';
+import type {HttpFunction, Request, Response} from '@google-cloud/functions-framework';
 import {CONTENT_SECURITY_POLICY, type SafeHtml} from './html.js';
 import {describeError, logEvent} from './log.js';
 import {renderProblemPage} from './pages.js';
 import {PROBLEMS, type StatusProblem} from './problems.js';
 
-const ALLOWED_METHODS = 'GET, HEAD';
-
 /** Headers every response carries, whatever its outcome. */
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze(
-  {
-    'Cache-Control': 'no-store',
-    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'Referrer-Policy': 'no-referrer',
-    'X-Content-Type-Options': 'nosniff',
-    'X-Frame-Options': 'DENY',
-  },
-);
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Cache-Control': 'no-store',
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+});
 
 /**
- * Wraps a handler: security headers on every response, 405 for methods other than GET/HEAD,
+ * Wraps a handler: security headers on every response, 405 for other methods than `methods`,
  * and a plain 500 page instead of functions-framework's default (which sends `err.message`).
  */
 export function guard(
   name: string,
   handler: (req: Request, res: Response) => Promise<void> | void,
+  methods: readonly string[] = ['GET', 'HEAD'],
 ): HttpFunction {
+  const allow = methods.join(', ');
   return async (req: Request, res: Response): Promise<void> => {
     res.set(SECURITY_HEADERS);
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.set('Allow', ALLOWED_METHODS);
-      sendProblem(req, res, PROBLEMS.methodNotAllowed);
+    if (!methods.includes(req.method)) {
+      res.set('Allow', allow);
+      sendProblem(req, res, {
+        ...PROBLEMS.methodNotAllowed,
+        message: `This address answers ${allow} only.`,
+      });
       return;
     }
     try {
@@ -65,36 +62,33 @@ export function sendPage(res: Response, status: number, body: SafeHtml): void {
 
 /** Sends a JSON body. */
 export function sendJson(res: Response, status: number, body: unknown): void {
-  res
-    .status(status)
-    .type('application/json; charset=utf-8')
-    .send(JSON.stringify(body));
+  res.status(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
 }
 
 /** Redirects with an empty body; `location` is built from config, never from the request. */
-export function redirect(
-  res: Response,
-  status: 302 | 303,
-  location: string,
-): void {
+export function redirect(res: Response, status: 302 | 303, location: string): void {
   res.status(status).set('Location', location).end();
 }
 
 /** Sends a problem as JSON (`{"error", "message", ...}`) or as a page, as the client prefers. */
-export function sendProblem(
-  req: Request,
-  res: Response,
-  problem: StatusProblem,
-): void {
+export function sendProblem(req: Request, res: Response, problem: StatusProblem): void {
   if (wantsJson(req)) {
     const body: Record<string, string> = {
       error: problem.error,
       message: problem.message,
     };
-    if (problem.action)
-      body[problem.action.jsonField ?? 'retry_url'] = problem.action.href;
+    if (problem.action) body[problem.action.jsonField ?? 'retry_url'] = problem.action.href;
     sendJson(res, problem.status, body);
   } else {
     sendPage(res, problem.status, renderProblemPage(problem));
   }
+}
+
+/**
+ * functions-framework parses request bodies before our code runs, and on a malformed body
+ * Express's final handler answers by itself: with the stack trace unless NODE_ENV is
+ * production. Call before the framework builds its app (that is, at module load).
+ */
+export function hideFrameworkErrorDetails(): void {
+  process.env.NODE_ENV = 'production';
 }

@@ -28,11 +28,8 @@ export function describeError(error: unknown): Record<string, string | number> {
   const status = 'status' in error ? error.status : undefined;
   const code = 'code' in error ? error.code : undefined;
   if (typeof status === 'number') fields.errorStatus = status;
-  if (typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code))
-    fields.errorCode = code;
-  const frames = (error.stack ?? '')
-    .split('\n')
-    .filter(line => /^\s+at /.test(line));
+  if (typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code)) fields.errorCode = code;
+  const frames = (error.stack ?? '').split('\n').filter(line => /^\s+at /.test(line));
   if (frames.length > 0) fields.stack = frames.slice(0, 8).join('\n');
   return fields;
 }

@@ -4,8 +4,7 @@ import type {Config} from './config.js';
 import type {Session} from './token-cookie.js';
 
 /** The one scope we ask for. */
-export const GMAIL_READONLY_SCOPE =
-  'https://www.googleapis.com/auth/gmail.readonly';
+export const GMAIL_READONLY_SCOPE = 'https://www.googleapis.com/auth/gmail.readonly';
 /** Google's issuer identifier, sent as `iss` on the authorization response (RFC 9207). */
 export const GOOGLE_ISSUER = 'https://accounts.google.com';
 /**
@@ -70,12 +69,10 @@ export function hasScope(granted: string, scope: string): boolean {
   return granted.split(' ').includes(scope);
 }
 
-/** True when the session can reach Gmail without google-auth-library needing a refresh it cannot do. */
+/** True when the session's access token has the scope and more than EAGER_REFRESH_MS to live. */
 export function isSessionUsable(session: Session, now: number): boolean {
-  if (!hasScope(session.scope, GMAIL_READONLY_SCOPE)) return false;
   return (
-    session.refreshToken !== undefined ||
-    session.expiresAt - EAGER_REFRESH_MS > now
+    hasScope(session.scope, GMAIL_READONLY_SCOPE) && session.expiresAt - EAGER_REFRESH_MS > now
   );
 }
 
@@ -97,20 +94,13 @@ export function createOAuth2Client(
       tokenInfoUrl: endpoints.tokeninfo,
     },
   });
-  client.setCredentials({
-    access_token: session.accessToken,
-    expiry_date: session.expiresAt,
-    refresh_token: session.refreshToken ?? null,
-    scope: session.scope,
-    token_type: 'Bearer',
-  });
+  // Only the access token: refreshing is ours to do (bounded, re-sealed into the cookie). With a
+  // refresh token or an expiry the library would refresh on its own, with its own retries.
+  client.setCredentials({access_token: session.accessToken, token_type: 'Bearer'});
   return client;
 }
 
 /** A Gmail API client that authenticates with the given per-request OAuth2Client. */
-export function createGmailClient(
-  endpoints: GoogleEndpoints,
-  auth: OAuth2Client,
-): gmail_v1.Gmail {
+export function createGmailClient(endpoints: GoogleEndpoints, auth: OAuth2Client): gmail_v1.Gmail {
   return gmail({version: 'v1', auth, rootUrl: endpoints.gmailRoot});
 }

@@ -18,9 +18,7 @@ export interface Problem {
 
 /** The page for any failure. */
 export function renderProblemPage(problem: Problem): SafeHtml {
-  const detail = problem.detail
-    ? html`<p class="note">${problem.detail}</p>`
-    : html``;
+  const detail = problem.detail ? html`<p class="note">${problem.detail}</p>` : html``;
   const action = problem.action
     ? html`<p><a class="button" href="${problem.action.href}">${problem.action.text}</a></p>`
     : html``;
@@ -36,8 +34,7 @@ ${action}`,
 /** The signed-in user's labels, every name escaped. */
 export function renderLabelsPage(labels: readonly Label[]): SafeHtml {
   const items = labels.map(
-    label =>
-      html`<li><span>${label.name}</span> <small>${label.type}</small></li>\n`,
+    label => html`<li><span>${label.name}</span> <small>${label.type}</small></li>\n`,
   );
   const count = labels.length === 1 ? '1 label' : `${labels.length} labels`;
   return page(

@@ -18,14 +18,13 @@ export const PROBLEMS = {
     status: 403,
     error: 'access_denied',
     title: 'Access was not granted',
-    message:
-      'You chose not to let this app read your Gmail labels. You can try again at any time.',
+    message: 'You chose not to let this app read your Gmail labels. You can try again at any time.',
   },
   authorizationError: {
     status: 400,
     error: 'authorization_error',
     title: 'Google could not complete the sign-in',
-    message: 'Google answered the sign-in with an error.',
+    message: 'Google ended the sign-in with an error. Please try again.',
   },
   signInExpired: {
     status: 400,
@@ -38,8 +37,7 @@ export const PROBLEMS = {
     status: 400,
     error: 'state_mismatch',
     title: 'This sign-in does not match',
-    message:
-      'The answer from Google belongs to a different sign-in. Please start again.',
+    message: 'The answer from Google belongs to a different sign-in. Please start again.',
   },
   issuerMismatch: {
     status: 400,
@@ -72,8 +70,7 @@ export const PROBLEMS = {
     status: 502,
     error: 'session_too_large',
     title: 'Google\u2019s answer was too large',
-    message:
-      'The tokens Google issued do not fit in a cookie. Please try again.',
+    message: 'The tokens Google issued do not fit in a cookie. Please try again.',
   },
   scopeNotGranted: {
     status: 403,
@@ -99,20 +96,41 @@ export const PROBLEMS = {
     status: 405,
     error: 'method_not_allowed',
     title: 'Method not allowed',
-    message: 'This address answers GET and HEAD only.',
+    message: 'This address does not answer this method.',
   },
   internalError: {
     status: 500,
     error: 'internal_error',
     title: 'Something went wrong',
-    message:
-      'The request could not be completed. Nothing was changed; please try again.',
+    message: 'The request could not be completed. Nothing was changed; please try again.',
   },
   notConfigured: {
     status: 503,
     error: 'not_configured',
     title: 'This service is not configured',
-    message:
-      'Its administrator needs to finish setting it up; the logs say what is missing.',
+    message: 'Its administrator needs to finish setting it up; the logs say what is missing.',
   },
 } as const satisfies Record<string, StatusProblem>;
+
+// RFC 6749 §4.1.2.1 error codes, and Google's own, in words we choose: the request's text is never shown.
+const AUTHORIZATION_ERRORS: Readonly<Record<string, string>> = {
+  invalid_request: 'The sign-in request was not accepted by Google.',
+  unauthorized_client: 'This app is not allowed to ask for this access.',
+  unsupported_response_type: 'The sign-in request was not accepted by Google.',
+  invalid_scope: 'Google does not allow the access this app asked for.',
+  server_error: 'Google had a problem completing the sign-in.',
+  temporarily_unavailable: 'Google is busy; please try again in a moment.',
+  admin_policy_enforced: 'Your organisation does not allow this app.',
+  org_internal: 'This app is limited to users of another organisation.',
+};
+
+/** The problem for an authorization error response: fixed words for known codes, a generic one otherwise. */
+export function authorizationErrorProblem(error: string): StatusProblem {
+  if (error === 'access_denied') return PROBLEMS.accessDenied;
+  const detail = Object.hasOwn(AUTHORIZATION_ERRORS, error)
+    ? AUTHORIZATION_ERRORS[error]
+    : undefined;
+  return detail === undefined
+    ? PROBLEMS.authorizationError
+    : {...PROBLEMS.authorizationError, detail: `${detail} (${error})`};
+}

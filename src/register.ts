@@ -7,15 +7,10 @@ import {guard, sendProblem} from './http.js';
 import {PROBLEMS} from './problems.js';
 
 /** The deployed functions, by the name each is deployed and reached under. */
-export const FUNCTION_NAMES = [
-  'oauth2init',
-  'oauth2callback',
-  'listlabels',
-] as const;
+export const FUNCTION_NAMES = ['oauth2init', 'oauth2callback', 'listlabels'] as const;
 
 /** Registers the three functions with functions-framework. */
 export function registerFunctions(config: Config): void {
-  hideFrameworkErrorDetails();
   http('oauth2init', oauth2init(config));
   http('oauth2callback', oauth2callback(config));
   http('listlabels', listlabels(config));
@@ -23,20 +18,10 @@ export function registerFunctions(config: Config): void {
 
 /** Registers stand-ins that refuse to serve (503), for an instance whose configuration is wrong. */
 export function registerUnconfigured(): void {
-  hideFrameworkErrorDetails();
   for (const name of FUNCTION_NAMES) {
     http(
       name,
       guard(name, (req, res) => sendProblem(req, res, PROBLEMS.notConfigured)),
     );
   }
-}
-
-/**
- * functions-framework parses request bodies before our code runs, and on a malformed body
- * Express's final handler answers by itself: with the stack trace, unless NODE_ENV is
- * production (read when the framework builds its app, after this module is loaded).
- */
-function hideFrameworkErrorDetails(): void {
-  process.env.NODE_ENV = 'production';
 }

@@ -25,19 +25,11 @@ export interface SealKeys {
  * Derives one AES-256 key per secret for this purpose with HKDF (RFC 5869), so a value sealed
  * for one purpose (one cookie) cannot be opened as another.
  */
-export function deriveSealKeys(
-  secrets: readonly Buffer[],
-  purpose: string,
-): SealKeys {
-  if (secrets.length === 0)
-    throw new Error('at least one cookie secret is needed');
+export function deriveSealKeys(secrets: readonly Buffer[], purpose: string): SealKeys {
+  if (secrets.length === 0) throw new Error('at least one cookie secret is needed');
   const keys = secrets.map(secret => ({
-    id: Buffer.from(
-      hkdfSync('sha256', secret, HKDF_SALT, 'key-id', KEY_ID_BYTES),
-    ),
-    key: Buffer.from(
-      hkdfSync('sha256', secret, HKDF_SALT, `key:${purpose}`, 32),
-    ),
+    id: Buffer.from(hkdfSync('sha256', secret, HKDF_SALT, 'key-id', KEY_ID_BYTES)),
+    key: Buffer.from(hkdfSync('sha256', secret, HKDF_SALT, `key:${purpose}`, 32)),
   }));
   return Object.freeze({purpose, keys: Object.freeze(keys)});
 }
@@ -49,27 +41,17 @@ export function sealValue(keys: SealKeys, value: unknown): string {
   const cipher: CipherGCM = createCipheriv('aes-256-gcm', sealing.key, iv);
   const header = Buffer.concat([Buffer.of(FORMAT_VERSION), sealing.id, iv]);
   cipher.setAAD(Buffer.concat([header, Buffer.from(keys.purpose)]));
-  const body = Buffer.concat([
-    cipher.update(JSON.stringify(value), 'utf8'),
-    cipher.final(),
-  ]);
-  return Buffer.concat([header, body, cipher.getAuthTag()]).toString(
-    'base64url',
-  );
+  const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
+  return Buffer.concat([header, body, cipher.getAuthTag()]).toString('base64url');
 }
 
 /** Opens a sealed value; null for anything malformed, tampered or sealed with an unknown key. */
-export function openValue(
-  keys: SealKeys,
-  text: string,
-  maxLength: number,
-): unknown {
+export function openValue(keys: SealKeys, text: string, maxLength: number): unknown {
   if (text.length > maxLength || !BASE64URL.test(text)) return null;
   const raw = Buffer.from(text, 'base64url');
   // Canonical encoding only: unused low bits in the last character would let two texts open alike.
   if (raw.toString('base64url') !== text) return null;
-  if (raw.length <= HEADER_BYTES + TAG_BYTES || raw[0] !== FORMAT_VERSION)
-    return null;
+  if (raw.length <= HEADER_BYTES + TAG_BYTES || raw[0] !== FORMAT_VERSION) return null;
   const id = raw.subarray(1, 1 + KEY_ID_BYTES);
   const match = keys.keys.find(candidate => candidate.id.equals(id));
   if (match === undefined) return null;
@@ -83,7 +65,8 @@ export function openValue(
   decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
   try {
     const plain = Buffer.concat([decipher.update(body), decipher.final()]);
-    return JSON.parse(plain.toString('utf8')) as unknown;
+    const value: unknown = JSON.parse(plain.toString('utf8'));
+    return value;
   } catch {
     return null; // authentication failed, or (impossible for our own seals) not JSON
   }

@@ -1,10 +1,5 @@
 import {parseCookie, stringifySetCookie, type SetCookie} from 'cookie';
-import {
-  deriveSealKeys,
-  openValue,
-  sealValue,
-  type SealKeys,
-} from './sealed-value.js';
+import {deriveSealKeys, openValue, sealValue, type SealKeys} from './sealed-value.js';
 
 /** What the session cookie carries: never the id_token, never more than listlabels needs. */
 export interface Session {
@@ -45,10 +40,7 @@ export const MAX_SET_COOKIE_BYTES = 3800;
 const MAX_VALUE_LENGTH = 3600;
 
 /** Builds the cookie functions; with `secure`, names get the `__Host-` prefix and `Secure`. */
-export function createTokenCookies(
-  secrets: readonly Buffer[],
-  secure: boolean,
-): TokenCookies {
+export function createTokenCookies(secrets: readonly Buffer[], secure: boolean): TokenCookies {
   // RFC 6265bis §4.1.3.2: a __Host- cookie must be Secure, Path=/ and have no Domain.
   const prefix = secure ? '__Host-' : '';
   const sessionName = `${prefix}oauth2_session`;
@@ -62,11 +54,7 @@ export function createTokenCookies(
     secure,
   } as const;
 
-  const setCookie = (
-    name: string,
-    value: string,
-    maxAgeMs: number,
-  ): string | null => {
+  const setCookie = (name: string, value: string, maxAgeMs: number): string | null => {
     const cookie: SetCookie = {
       name,
       value,
@@ -99,22 +87,13 @@ export function createTokenCookies(
         r: session.refreshToken,
         x: until,
       };
-      return setCookie(
-        sessionName,
-        sealValue(sessionKeys, payload),
-        until - now,
-      );
+      return setCookie(sessionName, sealValue(sessionKeys, payload), until - now);
     },
     openSession(cookieHeader, now = Date.now()) {
       const payload = openCookie(sessionKeys, cookieHeader, sessionName, now);
       if (payload === null) return null;
       const {a, e, s, r} = payload;
-      if (
-        typeof a !== 'string' ||
-        typeof e !== 'number' ||
-        typeof s !== 'string'
-      )
-        return null;
+      if (typeof a !== 'string' || typeof e !== 'number' || typeof s !== 'string') return null;
       if (r !== undefined && typeof r !== 'string') return null;
       return {accessToken: a, expiresAt: e, scope: s, refreshToken: r};
     },
@@ -127,27 +106,16 @@ export function createTokenCookies(
         t: signIn.createdAt,
         x: until,
       };
-      const header = setCookie(
-        signInName,
-        sealValue(signInKeys, payload),
-        SIGN_IN_LIFETIME_MS,
-      );
+      const header = setCookie(signInName, sealValue(signInKeys, payload), SIGN_IN_LIFETIME_MS);
       if (header === null)
-        throw new Error(
-          'the sign-in cookie has a fixed size; it cannot overflow',
-        );
+        throw new Error('the sign-in cookie has a fixed size; it cannot overflow');
       return header;
     },
     openSignIn(cookieHeader, now = Date.now()) {
       const payload = openCookie(signInKeys, cookieHeader, signInName, now);
       if (payload === null) return null;
       const {s, v, t} = payload;
-      if (
-        typeof s !== 'string' ||
-        typeof v !== 'string' ||
-        typeof t !== 'number'
-      )
-        return null;
+      if (typeof s !== 'string' || typeof v !== 'string' || typeof t !== 'number') return null;
       return {state: s, verifier: v, createdAt: t};
     },
     clearSignIn: () => clear(signInName),
@@ -165,8 +133,7 @@ function openCookie(
   const value = parseCookie(cookieHeader)[name];
   if (value === undefined) return null;
   const payload = openValue(keys, value, MAX_VALUE_LENGTH);
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
-    return null;
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return null;
   const fields: Record<string, unknown> = {...payload};
   if (typeof fields.x !== 'number' || fields.x <= now) return null;
   return fields;

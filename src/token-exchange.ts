@@ -57,25 +57,18 @@ export async function exchangeCode(
   }
   if (!response.ok) return classifyError(response.status, json);
   const tokens = parseTokenResponse(json, now());
-  return tokens === null
-    ? failure('unavailable', response.status, null)
-    : {ok: true, tokens};
+  return tokens === null ? failure('unavailable', response.status, null) : {ok: true, tokens};
 }
 
 function classifyError(status: number, json: unknown): ExchangeResult {
   const error =
-    typeof json === 'object' &&
-    json !== null &&
-    'error' in json &&
-    typeof json.error === 'string'
+    typeof json === 'object' && json !== null && 'error' in json && typeof json.error === 'string'
       ? json.error
       : null;
   const code = error !== null && OAUTH_ERROR_CODE.test(error) ? error : null;
   // RFC 6749 §5.2: invalid_grant covers used, expired and mismatched codes and verifiers.
-  if (status === 400 && code === 'invalid_grant')
-    return failure('invalid_grant', status, code);
-  if (status === 429 || status >= 500)
-    return failure('unavailable', status, code);
+  if (status === 400 && code === 'invalid_grant') return failure('invalid_grant', status, code);
+  if (status === 429 || status >= 500) return failure('unavailable', status, code);
   return failure('rejected', status, code);
 }
 
@@ -88,39 +81,28 @@ function failure(
 }
 
 /** Validates a token response (RFC 6749 §5.1); null when it is not one we can use. */
-export function parseTokenResponse(
-  json: unknown,
-  now: number,
-): GrantedTokens | null {
+export function parseTokenResponse(json: unknown, now: number): GrantedTokens | null {
   if (typeof json !== 'object' || json === null) return null;
-  const field = (name: string): unknown =>
-    Object.hasOwn(json, name)
-      ? (Reflect.get(json, name) as unknown)
-      : undefined;
+  const field = (name: string): unknown => {
+    const value: unknown = Object.hasOwn(json, name) ? Reflect.get(json, name) : undefined;
+    return value;
+  };
   const accessToken = field('access_token');
   const tokenType = field('token_type');
   const expiresIn = field('expires_in');
   const scope = field('scope') ?? GMAIL_READONLY_SCOPE; // §5.1: omitted scope means as requested
   const refreshToken = field('refresh_token');
   if (!isToken(accessToken, MAX_ACCESS_TOKEN_LENGTH)) return null;
-  if (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer')
-    return null; // §7.1
-  if (typeof expiresIn !== 'number' || !(expiresIn > 0) || expiresIn > 86_400)
-    return null;
+  if (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer') return null; // §7.1
+  if (typeof expiresIn !== 'number' || !(expiresIn > 0) || expiresIn > 86_400) return null;
   if (typeof scope !== 'string' || scope.length > MAX_SCOPE_LENGTH) return null;
-  if (
-    refreshToken !== undefined &&
-    !isToken(refreshToken, MAX_REFRESH_TOKEN_LENGTH)
-  )
-    return null;
+  if (refreshToken !== undefined && !isToken(refreshToken, MAX_REFRESH_TOKEN_LENGTH)) return null;
   return {accessToken, expiresAt: now + expiresIn * 1000, scope, refreshToken};
 }
 
 function isToken(value: unknown, maxLength: number): value is string {
   // RFC 6750 §2.1 b64token characters, bounded so the session cookie stays small.
   return (
-    typeof value === 'string' &&
-    value.length <= maxLength &&
-    /^[A-Za-z0-9\-._~+/]+=*$/.test(value)
+    typeof value === 'string' && value.length <= maxLength && /^[A-Za-z0-9\-._~+/]+=*$/.test(value)
   );
 }

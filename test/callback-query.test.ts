@@ -19,9 +19,7 @@ describe('parseCallbackQuery()', () => {
   });
 
   it('parseCallbackQuery() reads an error with its description', () => {
-    const query = parseCallbackQuery(
-      '/cb?error=access_denied&error_description=The+user+said+no',
-    );
+    const query = parseCallbackQuery('/cb?error=access_denied&error_description=The+user+said+no');
     assert.equal(query?.error, 'access_denied');
     assert.equal(query?.errorDescription, 'The user said no');
   });
@@ -38,10 +36,7 @@ describe('parseCallbackQuery()', () => {
     ['a state with markup', '?code=a&state=%3Cscript%3E'],
     ['an overlong state', `?code=a&state=${'A'.repeat(129)}`],
     ['an error with a quote', '?error=a%22b'],
-    [
-      'an error with markup in its description',
-      '?error=x&error_description=%22%3E%3Cb%3E',
-    ],
+    ['an error with markup in its description', '?error=x&error_description=%22%3E%3Cb%3E'],
   ];
   for (const [name, query] of rejected) {
     it(`parseCallbackQuery() returns null for ${name}`, () => {

@@ -15,10 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), 'config-test-'));
 
 function secretFile(name: string, content: unknown): string {
   const path = join(dir, name);
-  writeFileSync(
-    path,
-    typeof content === 'string' ? content : JSON.stringify(content),
-  );
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
   return path;
 }
 
@@ -26,10 +23,7 @@ function configError(env: Record<string, string>): ConfigError {
   try {
     loadConfig(env);
   } catch (error) {
-    assert.ok(
-      error instanceof ConfigError,
-      `expected a ConfigError, got ${String(error)}`,
-    );
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
     return error;
   }
   assert.fail('loadConfig() did not throw');
@@ -60,10 +54,7 @@ describe('loadConfig()', () => {
     assert.equal(config.baseUrl, 'https://example.com/app');
     assert.equal(config.redirectUri, 'https://example.com/app/oauth2callback');
     assert.equal(config.secureCookies, true);
-    assert.deepEqual(config.cookieSecrets, [
-      Buffer.alloc(32, 1),
-      Buffer.alloc(48, 2),
-    ]);
+    assert.deepEqual(config.cookieSecrets, [Buffer.alloc(32, 1), Buffer.alloc(48, 2)]);
     assert.deepEqual(config.warnings, []);
   });
 
@@ -98,8 +89,7 @@ describe('loadConfig()', () => {
 
   it('loadConfig() takes the emulator origin only as an origin', () => {
     assert.equal(
-      loadConfig({...CLIENT, GOOGLE_EMULATOR_URL: 'http://127.0.0.1:9090'})
-        .emulatorUrl,
+      loadConfig({...CLIENT, GOOGLE_EMULATOR_URL: 'http://127.0.0.1:9090'}).emulatorUrl,
       'http://127.0.0.1:9090',
     );
     assert.equal(loadConfig({...CLIENT}).emulatorUrl, null);

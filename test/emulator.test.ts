@@ -41,17 +41,12 @@ type Json = Record<string, unknown>;
 
 async function jsonOf(res: Response): Promise<Json> {
   const value: unknown = await res.json();
-  assert.ok(
-    typeof value === 'object' && value !== null && !Array.isArray(value),
-  );
+  assert.ok(typeof value === 'object' && value !== null && !Array.isArray(value));
   return Object.fromEntries(Object.entries(value));
 }
 
 function text(value: unknown): string {
-  assert.ok(
-    typeof value === 'string',
-    `expected a string, got ${String(value)}`,
-  );
+  assert.ok(typeof value === 'string', `expected a string, got ${String(value)}`);
   return value;
 }
 
@@ -59,10 +54,7 @@ function url(path: string): string {
   return new URL(path, emulator.url).href;
 }
 
-function get(
-  path: string,
-  headers: Record<string, string> = {},
-): Promise<Response> {
+function get(path: string, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(url(path), {redirect: 'manual', headers});
 }
 
@@ -149,9 +141,7 @@ function exchange(
   return postForm('/token', fields);
 }
 
-async function tokensFor(
-  overrides: Record<string, string | null> = {},
-): Promise<Json> {
+async function tokensFor(overrides: Record<string, string | null> = {}): Promise<Json> {
   const {code, verifier} = await newCode(overrides);
   const res = await exchange(code, verifier);
   assert.equal(res.status, 200);
@@ -181,11 +171,7 @@ function refresh(
   });
 }
 
-async function assertOAuthError(
-  res: Response,
-  status: number,
-  error: string,
-): Promise<Json> {
+async function assertOAuthError(res: Response, status: number, error: string): Promise<Json> {
   assert.equal(res.status, status);
   const body = await jsonOf(res);
   assert.equal(body.error, error);
@@ -194,15 +180,8 @@ async function assertOAuthError(
 
 // --- authorize ---------------------------------------------------------------
 
-const BAD_AUTHORIZE_REQUESTS: Array<
-  [string, Record<string, string | null>, number, string]
-> = [
-  [
-    'an unknown client_id',
-    {client_id: 'nobody.apps.googleusercontent.com'},
-    401,
-    'invalid_client',
-  ],
+const BAD_AUTHORIZE_REQUESTS: Array<[string, Record<string, string | null>, number, string]> = [
+  ['an unknown client_id', {client_id: 'nobody.apps.googleusercontent.com'}, 401, 'invalid_client'],
   ['a missing client_id', {client_id: null}, 401, 'invalid_client'],
   [
     'an unregistered redirect_uri',
@@ -216,27 +195,12 @@ const BAD_AUTHORIZE_REQUESTS: Array<
     400,
     'redirect_uri_mismatch',
   ],
-  [
-    'a missing redirect_uri',
-    {redirect_uri: null},
-    400,
-    'redirect_uri_mismatch',
-  ],
+  ['a missing redirect_uri', {redirect_uri: null}, 400, 'redirect_uri_mismatch'],
   ['response_type=token', {response_type: 'token'}, 400, 'invalid_request'],
   ['a missing response_type', {response_type: null}, 400, 'invalid_request'],
   ['a missing scope', {scope: null}, 400, 'invalid_request'],
-  [
-    'an unknown scope',
-    {scope: 'openid https://evil.example/scope'},
-    400,
-    'invalid_scope',
-  ],
-  [
-    'a 42-character code_challenge',
-    {code_challenge: 'a'.repeat(42)},
-    400,
-    'invalid_request',
-  ],
+  ['an unknown scope', {scope: 'openid https://evil.example/scope'}, 400, 'invalid_scope'],
+  ['a 42-character code_challenge', {code_challenge: 'a'.repeat(42)}, 400, 'invalid_request'],
   [
     'a code_challenge with a bad character',
     {code_challenge: `${'a'.repeat(42)}+`},
@@ -264,9 +228,7 @@ for (const [name, overrides, status, error] of BAD_AUTHORIZE_REQUESTS) {
 }
 
 void test('GET /o/oauth2/v2/auth rejects a parameter sent twice', async () => {
-  const res = await get(
-    `${authorizePath()}&scope=${encodeURIComponent(READONLY)}`,
-  );
+  const res = await get(`${authorizePath()}&scope=${encodeURIComponent(READONLY)}`);
   assert.equal(res.status, 400);
   assert.equal(res.headers.get('location'), null);
 });
@@ -280,30 +242,15 @@ void test('GET /o/oauth2/v2/auth shows a consent page with Allow, Deny and one t
     }),
   );
   assert.equal(res.status, 200);
-  assert.match(
-    res.headers.get('content-security-policy') ?? '',
-    /default-src 'none'/,
-  );
+  assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'none'/);
   const html = await res.text();
   assert.ok(html.includes('Sign in with Google (local emulator)'));
   assert.ok(html.includes(CLIENT_ID));
   assert.ok(html.includes(DEFAULT_ACCOUNT.email));
-  assert.match(
-    html,
-    /<form method="post" action="\/o\/oauth2\/v2\/auth\/consent">/,
-  );
-  assert.match(
-    html,
-    /<button type="submit" name="decision" value="allow">Allow<\/button>/,
-  );
-  assert.match(
-    html,
-    /<button type="submit" name="decision" value="deny">Deny<\/button>/,
-  );
-  assert.equal(
-    html.match(/type="checkbox" name="scope" value="[^"]+" checked/g)?.length,
-    2,
-  );
+  assert.match(html, /<form method="post" action="\/o\/oauth2\/v2\/auth\/consent">/);
+  assert.match(html, /<button type="submit" name="decision" value="allow">Allow<\/button>/);
+  assert.match(html, /<button type="submit" name="decision" value="deny">Deny<\/button>/);
+  assert.equal(html.match(/type="checkbox" name="scope" value="[^"]+" checked/g)?.length, 2);
   assert.match(html, /name="request_id" value="[A-Za-z0-9_-]+"/);
 });
 
@@ -311,9 +258,7 @@ void test('GET /o/oauth2/v2/auth lists several accounts as escaped radios and ho
   const extra = {sub: '2', email: 'sam"<b>@example.com', labels: []};
   emulator.accounts.push(extra);
   try {
-    const html = await (
-      await get(authorizePath({login_hint: extra.email}))
-    ).text();
+    const html = await (await get(authorizePath({login_hint: extra.email}))).text();
     assert.ok(!html.includes('<b>'));
     assert.ok(html.includes('value="sam&quot;&lt;b&gt;@example.com" checked'));
     assert.ok(html.includes(`value="${DEFAULT_ACCOUNT.email}">`));
@@ -323,12 +268,7 @@ void test('GET /o/oauth2/v2/auth lists several accounts as escaped radios and ho
 });
 
 const AUTO_CONSENT_CASES: Array<
-  [
-    string,
-    Record<string, string | null>,
-    ConsentChoice,
-    Record<string, string | null>,
-  ]
+  [string, Record<string, string | null>, ConsentChoice, Record<string, string | null>]
 > = [
   [
     'allow redirects with code, scope, state and iss',
@@ -376,14 +316,11 @@ for (const [name, overrides, choice, expected] of AUTO_CONSENT_CASES) {
     for (const [param, value] of Object.entries(expected)) {
       assert.equal(redirect.searchParams.get(param), value, param);
     }
-    if (expected.code !== null)
-      assert.match(text(redirect.searchParams.get('code')), /^4\//);
+    if (expected.code !== null) assert.match(text(redirect.searchParams.get('code')), /^4\//);
   });
 }
 
-async function consentRequestId(
-  overrides: Record<string, string | null> = {},
-): Promise<string> {
+async function consentRequestId(overrides: Record<string, string | null> = {}): Promise<string> {
   const html = await (await get(authorizePath(overrides))).text();
   const match = /name="request_id" value="([^"]+)"/.exec(html);
   return text(match?.[1]);
@@ -456,9 +393,7 @@ void test('POST /o/oauth2/v2/auth/consent refuses a used or unknown request id',
   const replay = await submitConsent(allow());
   assert.equal(replay.status, 400);
   assert.equal(replay.headers.get('location'), null);
-  const unknown = await submitConsent(
-    new URLSearchParams({request_id: 'nope', decision: 'allow'}),
-  );
+  const unknown = await submitConsent(new URLSearchParams({request_id: 'nope', decision: 'allow'}));
   assert.equal(unknown.status, 400);
 });
 
@@ -477,14 +412,9 @@ void test('POST /token exchanges a code with S256 PKCE for tokens', async () => 
   assert.equal(body.scope, `openid email ${READONLY}`);
   const parts = text(body.id_token).split('.');
   assert.equal(parts.length, 3);
-  const claims: unknown = JSON.parse(
-    Buffer.from(text(parts[1]), 'base64url').toString(),
-  );
+  const claims: unknown = JSON.parse(Buffer.from(text(parts[1]), 'base64url').toString());
   assert.deepEqual(
-    typeof claims === 'object' &&
-      claims !== null &&
-      'email' in claims &&
-      'iss' in claims
+    typeof claims === 'object' && claims !== null && 'email' in claims && 'iss' in claims
       ? [claims.email, claims.iss]
       : null,
     [DEFAULT_ACCOUNT.email, emulator.url],
@@ -512,15 +442,12 @@ void test('POST /token exchanges a code with plain PKCE, and one without PKCE', 
   assert.equal((await exchange(none.code, null)).status, 200);
 });
 
-const BAD_EXCHANGES: Array<
-  [string, (code: string, verifier: string) => Promise<Response>]
-> = [
+const BAD_EXCHANGES: Array<[string, (code: string, verifier: string) => Promise<Response>]> = [
   ['a wrong code_verifier', code => exchange(code, pkce().verifier)],
   ['a missing code_verifier', code => exchange(code, null)],
   [
     'a wrong redirect_uri',
-    (code, verifier) =>
-      exchange(code, verifier, {redirect_uri: 'http://localhost:8080/other'}),
+    (code, verifier) => exchange(code, verifier, {redirect_uri: 'http://localhost:8080/other'}),
   ],
   ['an unknown code', (_code, verifier) => exchange('4/not-a-code', verifier)],
 ];
@@ -528,11 +455,7 @@ const BAD_EXCHANGES: Array<
 for (const [name, send] of BAD_EXCHANGES) {
   void test(`POST /token rejects ${name} with invalid_grant`, async () => {
     const {code, verifier} = await newCode();
-    const body = await assertOAuthError(
-      await send(code, verifier),
-      400,
-      'invalid_grant',
-    );
+    const body = await assertOAuthError(await send(code, verifier), 400, 'invalid_grant');
     assert.equal(body.error_description, 'Bad Request');
   });
 }
@@ -542,11 +465,7 @@ void test('POST /token rejects a code_verifier when the request had no code_chal
     code_challenge: null,
     code_challenge_method: null,
   });
-  await assertOAuthError(
-    await exchange(code, pkce().verifier),
-    400,
-    'invalid_grant',
-  );
+  await assertOAuthError(await exchange(code, pkce().verifier), 400, 'invalid_grant');
 });
 
 void test('POST /token rejects a code issued to another client', async () => {
@@ -578,16 +497,9 @@ void test('POST /token rejects a replayed code and revokes the tokens it issued'
   const {code, verifier} = await newCode();
   const first = await jsonOf(await exchange(code, verifier));
   await assertOAuthError(await exchange(code, verifier), 400, 'invalid_grant');
-  const labels = await get(
-    '/gmail/v1/users/me/labels',
-    bearer(text(first.access_token)),
-  );
+  const labels = await get('/gmail/v1/users/me/labels', bearer(text(first.access_token)));
   assert.equal(labels.status, 401);
-  await assertOAuthError(
-    await refresh(text(first.refresh_token)),
-    400,
-    'invalid_grant',
-  );
+  await assertOAuthError(await refresh(text(first.refresh_token)), 400, 'invalid_grant');
 });
 
 void test('POST /token does not burn a code when client authentication fails', async () => {
@@ -606,9 +518,7 @@ const WEIRD_CLIENT = {
   redirectUris: [REDIRECT_URI],
 };
 
-const CLIENT_AUTH_CASES: Array<
-  [string, Record<string, string>, Record<string, string>, number]
-> = [
+const CLIENT_AUTH_CASES: Array<[string, Record<string, string>, Record<string, string>, number]> = [
   [
     'accepts HTTP Basic with form-urlencoded parts',
     basic(WEIRD_CLIENT.clientId, WEIRD_CLIENT.clientSecret),
@@ -630,12 +540,7 @@ const CLIENT_AUTH_CASES: Array<
     {client_id: WEIRD_CLIENT.clientId},
     200,
   ],
-  [
-    'rejects Basic with a wrong secret',
-    basic(WEIRD_CLIENT.clientId, 'nope'),
-    {},
-    401,
-  ],
+  ['rejects Basic with a wrong secret', basic(WEIRD_CLIENT.clientId, 'nope'), {}, 401],
   [
     'rejects Basic naming another client than the form',
     basic(WEIRD_CLIENT.clientId, WEIRD_CLIENT.clientSecret),
@@ -648,12 +553,7 @@ const CLIENT_AUTH_CASES: Array<
     {client_id: WEIRD_CLIENT.clientId, client_secret: 'nope'},
     401,
   ],
-  [
-    'rejects a missing client_secret',
-    {},
-    {client_id: WEIRD_CLIENT.clientId},
-    401,
-  ],
+  ['rejects a missing client_secret', {}, {client_id: WEIRD_CLIENT.clientId}, 401],
   ['rejects no client authentication', {}, {}, 401],
 ];
 
@@ -685,9 +585,7 @@ for (const [name, headers, fields, status] of CLIENT_AUTH_CASES) {
   });
 }
 
-const BAD_TOKEN_REQUESTS: Array<
-  [string, Record<string, string>, string, RegExp]
-> = [
+const BAD_TOKEN_REQUESTS: Array<[string, Record<string, string>, string, RegExp]> = [
   ['a missing grant_type', {}, 'invalid_request', /grant_type/],
   [
     'a missing code',
@@ -701,18 +599,8 @@ const BAD_TOKEN_REQUESTS: Array<
     'invalid_request',
     /redirect_uri/,
   ],
-  [
-    'a missing refresh_token',
-    {grant_type: 'refresh_token'},
-    'invalid_request',
-    /refresh_token/,
-  ],
-  [
-    'grant_type=password',
-    {grant_type: 'password'},
-    'unsupported_grant_type',
-    /password/,
-  ],
+  ['a missing refresh_token', {grant_type: 'refresh_token'}, 'invalid_request', /refresh_token/],
+  ['grant_type=password', {grant_type: 'password'}, 'unsupported_grant_type', /password/],
 ];
 
 for (const [name, fields, error, description] of BAD_TOKEN_REQUESTS) {
@@ -736,8 +624,7 @@ void test('POST /token refresh_token grant issues a new access token and no new 
   assert.equal(body.refresh_token, undefined);
   assert.equal(body.scope, first.scope);
   assert.equal(
-    (await get('/gmail/v1/users/me/profile', bearer(text(body.access_token))))
-      .status,
+    (await get('/gmail/v1/users/me/profile', bearer(text(body.access_token)))).status,
     200,
   );
 });
@@ -755,10 +642,7 @@ void test('POST /token refresh_token grant rejects unknown, foreign and revoked 
       400,
       'invalid_grant',
     );
-    assert.equal(
-      foreign.error_description,
-      'Token has been expired or revoked.',
-    );
+    assert.equal(foreign.error_description, 'Token has been expired or revoked.');
   } finally {
     emulator.clients.pop();
   }
@@ -780,11 +664,7 @@ void test('POST /revoke of an access token revokes its refresh token too', async
   const res = await postForm('/revoke', {token: text(tokens.access_token)});
   assert.equal(res.status, 200);
   assert.deepEqual(await jsonOf(res), {});
-  await assertOAuthError(
-    await refresh(text(tokens.refresh_token)),
-    400,
-    'invalid_grant',
-  );
+  await assertOAuthError(await refresh(text(tokens.refresh_token)), 400, 'invalid_grant');
 });
 
 void test('POST /revoke?token= of a refresh token revokes its access tokens', async () => {
@@ -793,8 +673,7 @@ void test('POST /revoke?token= of a refresh token revokes its access tokens', as
   const res = await fetch(url(`/revoke?${query.toString()}`), {method: 'POST'});
   assert.equal(res.status, 200);
   assert.equal(
-    (await get('/gmail/v1/users/me/labels', bearer(text(tokens.access_token))))
-      .status,
+    (await get('/gmail/v1/users/me/labels', bearer(text(tokens.access_token)))).status,
     401,
   );
 });
@@ -866,10 +745,7 @@ void test('GET /gmail/v1/users/me/labels lists the account labels, pushed ones i
   assert.ok(account !== undefined);
   account.labels.push(hostile);
   try {
-    const res = await get(
-      '/gmail/v1/users/me/labels',
-      bearer(emulator.mintAccessToken()),
-    );
+    const res = await get('/gmail/v1/users/me/labels', bearer(emulator.mintAccessToken()));
     assert.equal(res.status, 200);
     const {labels} = await jsonOf(res);
     assert.ok(Array.isArray(labels));
@@ -936,16 +812,10 @@ for (const [name, headersOf] of UNAUTHENTICATED) {
 
 void test('GET /gmail/v1/users/me/labels answers 401 once the token has expired', async t => {
   const token = emulator.mintAccessToken({ttlSeconds: 60});
-  assert.equal(
-    (await get('/gmail/v1/users/me/labels', bearer(token))).status,
-    200,
-  );
+  assert.equal((await get('/gmail/v1/users/me/labels', bearer(token))).status, 200);
   t.mock.timers.enable({apis: ['Date'], now: Date.now()});
   t.mock.timers.tick(60_000);
-  assert.equal(
-    (await get('/gmail/v1/users/me/labels', bearer(token))).status,
-    401,
-  );
+  assert.equal((await get('/gmail/v1/users/me/labels', bearer(token))).status, 401);
 });
 
 const SCOPE_CASES: Array<[string, string, number]> = [
@@ -1019,20 +889,11 @@ for (const [status, reason, rpcStatus] of GMAIL_FAULTS) {
     assert.equal(res.status, status);
     const {error} = await jsonOf(res);
     assert.ok(
-      typeof error === 'object' &&
-        error !== null &&
-        'errors' in error &&
-        'status' in error,
+      typeof error === 'object' && error !== null && 'errors' in error && 'status' in error,
     );
     assert.equal(error.status, rpcStatus);
-    assert.match(
-      JSON.stringify(error.errors),
-      new RegExp(`"reason":"${reason}"`),
-    );
-    assert.equal(
-      (await get('/gmail/v1/users/me/labels', bearer(token))).status,
-      200,
-    );
+    assert.match(JSON.stringify(error.errors), new RegExp(`"reason":"${reason}"`));
+    assert.equal((await get('/gmail/v1/users/me/labels', bearer(token))).status, 200);
   });
 }
 
@@ -1072,10 +933,7 @@ void test('fault() with retryAfter adds a Retry-After header', async () => {
     reason: 'rateLimitExceeded',
     retryAfter: '7',
   });
-  const res = await get(
-    '/gmail/v1/users/me/profile',
-    bearer(emulator.mintAccessToken()),
-  );
+  const res = await get('/gmail/v1/users/me/profile', bearer(emulator.mintAccessToken()));
   assert.equal(res.status, 429);
   assert.equal(res.headers.get('retry-after'), '7');
 });
@@ -1085,20 +943,14 @@ void test('fault() with body sends it raw, with status 200 by default', async ()
   emulator.fault('token', {body: '{"token_type":"Bearer"'});
   const res = await exchange(code, verifier);
   assert.equal(res.status, 200);
-  assert.equal(
-    res.headers.get('content-type'),
-    'application/json; charset=utf-8',
-  );
+  assert.equal(res.headers.get('content-type'), 'application/json; charset=utf-8');
   assert.equal(await res.text(), '{"token_type":"Bearer"');
 });
 
 void test('fault() with only delayMs answers normally after the delay', async () => {
   emulator.fault('labels', {delayMs: 150});
   const started = Date.now();
-  const res = await get(
-    '/gmail/v1/users/me/labels',
-    bearer(emulator.mintAccessToken()),
-  );
+  const res = await get('/gmail/v1/users/me/labels', bearer(emulator.mintAccessToken()));
   assert.equal(res.status, 200);
   assert.ok(Date.now() - started >= 140);
 });
@@ -1112,10 +964,7 @@ void test('fault() with delayMs and status answers the error after the delay', a
 
 void test('fault() with reset cuts the connection mid-body', async () => {
   emulator.fault('labels', {reset: true});
-  const res = await get(
-    '/gmail/v1/users/me/labels',
-    bearer(emulator.mintAccessToken()),
-  );
+  const res = await get('/gmail/v1/users/me/labels', bearer(emulator.mintAccessToken()));
   assert.equal(res.status, 200);
   await assert.rejects(res.text());
 });
@@ -1131,19 +980,13 @@ void test('fault() with times applies that many times, Infinity until clearFault
     [503, 503, 429, 200],
   );
   emulator.fault('profile', {status: 500, times: Infinity});
-  assert.deepEqual(
-    [await status(), await status(), await status()],
-    [500, 500, 500],
-  );
+  assert.deepEqual([await status(), await status(), await status()], [500, 500, 500]);
   emulator.clearFaults();
   assert.equal(await status(), 200);
 });
 
 void test('fault() refuses times below 1', () => {
-  assert.throws(
-    () => emulator.fault('token', {status: 500, times: 0}),
-    RangeError,
-  );
+  assert.throws(() => emulator.fault('token', {status: 500, times: 0}), RangeError);
 });
 
 // --- recording, minting, lifecycle ---------------------------------------------
@@ -1171,14 +1014,8 @@ void test('requests records method, route, path, final status and merged params'
 });
 
 void test('mintAccessToken() and mintRefreshToken() refuse an unknown account or client', () => {
-  assert.throws(
-    () => emulator.mintAccessToken({email: 'nobody@example.com'}),
-    RangeError,
-  );
-  assert.throws(
-    () => emulator.mintRefreshToken({clientId: 'nobody'}),
-    RangeError,
-  );
+  assert.throws(() => emulator.mintAccessToken({email: 'nobody@example.com'}), RangeError);
+  assert.throws(() => emulator.mintRefreshToken({clientId: 'nobody'}), RangeError);
 });
 
 void test('startEmulator() copies the defaults and close() ends open connections', async () => {
@@ -1187,8 +1024,7 @@ void test('startEmulator() copies the defaults and close() ends open connections
   assert.deepEqual(DEFAULT_CLIENT.redirectUris, [REDIRECT_URI]);
   other.fault('labels', {delayMs: 60_000});
   const pending = fetch(`${other.url}/gmail/v1/users/me/labels`);
-  while (other.requests.length === 0)
-    await new Promise(resolve => setImmediate(resolve));
+  while (other.requests.length === 0) await new Promise(resolve => setImmediate(resolve));
   await other.close();
   await assert.rejects(pending);
   await assert.rejects(fetch(`${other.url}/tokeninfo`));

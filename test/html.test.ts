@@ -7,20 +7,14 @@ const HOSTILE = '<img src=x onerror=alert(1)>"\'&';
 
 describe('html', () => {
   it('escapeHtml() escapes the five characters that matter', () => {
-    assert.equal(
-      escapeHtml(HOSTILE),
-      '&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;',
-    );
+    assert.equal(escapeHtml(HOSTILE), '&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;');
   });
 
   it('html`` escapes interpolated strings but not SafeHtml', () => {
     const inner = html`<b>${HOSTILE}</b>`;
     const outer = html`<p title="${HOSTILE}">${inner}</p>`;
     assert.ok(outer instanceof SafeHtml);
-    assert.equal(
-      outer.text,
-      `<p title="${escapeHtml(HOSTILE)}"><b>${escapeHtml(HOSTILE)}</b></p>`,
-    );
+    assert.equal(outer.text, `<p title="${escapeHtml(HOSTILE)}"><b>${escapeHtml(HOSTILE)}</b></p>`);
   });
 
   it('page() escapes the title and has no script', () => {

@@ -18,9 +18,7 @@ describe('every response', () => {
   });
   after(() => h.emulator.close());
 
-  function assertSecurityHeaders(response: {
-    headers: Record<string, unknown>;
-  }): void {
+  function assertSecurityHeaders(response: {headers: Record<string, unknown>}): void {
     for (const [name, value] of Object.entries(EXPECTED_HEADERS))
       assert.equal(response.headers[name], value, name);
     const csp = String(response.headers['content-security-policy']);
@@ -66,10 +64,7 @@ describe('every response', () => {
     {
       name: 'listlabels JSON',
       send: () =>
-        h.labels
-          .get('/listlabels')
-          .set('Cookie', session)
-          .set('Accept', 'application/json'),
+        h.labels.get('/listlabels').set('Cookie', session).set('Accept', 'application/json'),
       status: 200,
     },
     {
@@ -92,43 +87,34 @@ describe('every response', () => {
   }
 
   it('pages are text/html; charset=utf-8', async () => {
-    const response = await h.callback.get(
-      '/oauth2callback?error=access_denied',
-    );
+    const response = await h.callback.get('/oauth2callback?error=access_denied');
     assert.equal(response.headers['content-type'], 'text/html; charset=utf-8');
   });
 
-  for (const fn of ['init', 'callback', 'labels'] as const) {
-    for (const method of [
-      'post',
-      'put',
-      'delete',
-      'patch',
-      'options',
-    ] as const) {
-      it(`${fn}: ${method.toUpperCase()} answers 405 with Allow: GET, HEAD`, async () => {
-        const response = await h[fn][method]('/x')
-          .set('Cookie', session)
-          .send('code=a&state=b');
+  const allowed = [
+    ['init', 'GET, HEAD'],
+    ['callback', 'GET'],
+    ['labels', 'GET, HEAD'],
+  ] as const;
+  for (const [fn, allow] of allowed) {
+    for (const method of ['post', 'put', 'delete', 'patch', 'options'] as const) {
+      it(`${fn}: ${method.toUpperCase()} answers 405 with Allow: ${allow}`, async () => {
+        const response = await h[fn][method]('/x').set('Cookie', session).send('code=a&state=b');
         assert.equal(response.status, 405);
-        assert.equal(response.headers.allow, 'GET, HEAD');
+        assert.equal(response.headers.allow, allow);
         assertSecurityHeaders(response);
         assert.equal(response.headers['set-cookie'], undefined);
       });
     }
   }
 
-  it('a malformed request body is answered without a stack trace', async () => {
+  // functions-framework parses bodies before our code runs, so Express answers these itself:
+  // with NODE_ENV=production (set by index.ts, the dev server and here) it is a bare 400.
+  it('a malformed request body gets a bare 400 without a stack trace', async () => {
     for (const fn of ['init', 'callback', 'labels'] as const) {
-      const response = await h[fn]
-        .post('/x')
-        .set('Content-Type', 'application/json')
-        .send('{bad');
-      assert.ok(
-        response.status >= 400 && response.status < 500,
-        `status ${response.status}`,
-      );
-      assert.doesNotMatch(response.text, /SyntaxError|at .*\.js|node_modules/);
+      const response = await h[fn].post('/x').set('Content-Type', 'application/json').send('{bad');
+      assert.equal(response.status, 400);
+      assert.doesNotMatch(response.text, /SyntaxError|at .*\.js|node_modules|bad/);
     }
   });
 });

@@ -40,8 +40,7 @@ describe('index (functions-framework --target)', () => {
         for (const path of ['/', `/${e.target}`, '/any/other/path?x=1']) {
           const response = await fetch(fn.url + path, {redirect: 'manual'});
           assert.equal(response.status, e.status, path);
-          if (e.location)
-            assert.match(response.headers.get('location') ?? '', e.location);
+          if (e.location) assert.match(response.headers.get('location') ?? '', e.location);
           assert.equal(response.headers.get('cache-control'), 'no-store');
         }
         assert.doesNotMatch(fn.output(), /"severity":"ERROR"/);
@@ -66,8 +65,7 @@ describe('index (functions-framework --target)', () => {
         CLIENT_SECRET_PATH: '/nonexistent/client_secret.json',
       };
       delete deployedEnv[r.unset];
-      if (r.unset === 'GOOGLE_CLIENT_ID')
-        delete deployedEnv.GOOGLE_CLIENT_SECRET;
+      if (r.unset === 'GOOGLE_CLIENT_ID') delete deployedEnv.GOOGLE_CLIENT_SECRET;
       const fn = await startFramework('listlabels', deployedEnv);
       try {
         const response = await fetch(`${fn.url}/listlabels`, {

@@ -13,22 +13,15 @@ describe('logs', () => {
   it('logs carry no token, code, verifier, state, client secret or cookie value on any path', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'log-test-'));
     const secretsFile = join(dir, 'secrets.json');
-    const script = new URL('./support/log-scenarios.js', import.meta.url)
-      .pathname;
-    const {stdout, stderr} = await run(
-      process.execPath,
-      [script, secretsFile],
-      {maxBuffer: 64 * 1024 * 1024},
-    );
+    const script = new URL('./support/log-scenarios.js', import.meta.url).pathname;
+    const {stdout, stderr} = await run(process.execPath, [script, secretsFile], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
     const secrets: string[] = JSON.parse(readFileSync(secretsFile, 'utf8'));
     rmSync(dir, {recursive: true, force: true});
     const output = stdout + stderr;
     assert.ok(secrets.length > 30, `collected ${secrets.length} secret values`);
-    assert.match(
-      output,
-      /"event":"token_exchange_failed"/,
-      'the failure paths did log',
-    );
+    assert.match(output, /"event":"token_exchange_failed"/, 'the failure paths did log');
     assert.match(output, /"event":"gmail_error"/);
     for (const secret of secrets.filter(s => s.length >= 8)) {
       assert.ok(
@@ -40,10 +33,7 @@ describe('logs', () => {
     for (const line of lines) {
       const entry: unknown = JSON.parse(line);
       assert.ok(
-        typeof entry === 'object' &&
-          entry !== null &&
-          'severity' in entry &&
-          'message' in entry,
+        typeof entry === 'object' && entry !== null && 'severity' in entry && 'message' in entry,
         line,
       );
     }
@@ -64,9 +54,7 @@ describe('logs', () => {
 
   it('logEvent() writes one JSON line in Cloud Logging format', t => {
     const lines: string[] = [];
-    t.mock.method(process.stdout, 'write', (chunk: string) =>
-      lines.push(chunk),
-    );
+    t.mock.method(process.stdout, 'write', (chunk: string) => lines.push(chunk));
     logEvent('WARNING', 'example', 'An example', {status: 503});
     t.mock.restoreAll();
     assert.equal(lines.length, 1);

@@ -23,10 +23,7 @@ async function start(
   });
   let printed = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no URL printed: ${printed}`)),
-      15_000,
-    );
+    const timer = setTimeout(() => reject(new Error(`no URL printed: ${printed}`)), 15_000);
     const read = (chunk: Buffer): void => {
       printed += String(chunk);
       if (printed.includes('/oauth2init\n')) {
@@ -60,10 +57,7 @@ describe('npm start', () => {
         server.printed,
         /Signing in with built-in emulator at http:\/\/127\.0\.0\.1:\d+ \(fake account /,
       );
-      assert.match(
-        server.printed,
-        new RegExp(`Open http://localhost:${server.port}/oauth2init`),
-      );
+      assert.match(server.printed, new RegExp(`Open http://localhost:${server.port}/oauth2init`));
       assert.match(server.printed, /COOKIE_SECRET is not set/);
       const init = await fetch(`http://127.0.0.1:${server.port}/oauth2init`, {
         redirect: 'manual',
@@ -75,10 +69,7 @@ describe('npm start', () => {
       const labels = await fetch(`http://127.0.0.1:${server.port}/listlabels`, {
         redirect: 'manual',
       });
-      assert.equal(
-        labels.headers.get('location'),
-        `http://localhost:${server.port}/oauth2init`,
-      );
+      assert.equal(labels.headers.get('location'), `http://localhost:${server.port}/oauth2init`);
     } finally {
       await server.stop();
     }
@@ -103,10 +94,7 @@ describe('npm start', () => {
         location.origin + location.pathname,
         'https://accounts.google.com/o/oauth2/v2/auth',
       );
-      assert.equal(
-        location.searchParams.get('client_id'),
-        'real-id.apps.googleusercontent.com',
-      );
+      assert.equal(location.searchParams.get('client_id'), 'real-id.apps.googleusercontent.com');
     } finally {
       await server.stop();
     }
@@ -115,19 +103,13 @@ describe('npm start', () => {
   it('npm start with GOOGLE_EMULATOR_URL uses that stand-in and its client', async () => {
     const server = await start({GOOGLE_EMULATOR_URL: external.url});
     try {
-      assert.match(
-        server.printed,
-        new RegExp(`Signing in with emulator at ${external.url}`),
-      );
+      assert.match(server.printed, new RegExp(`Signing in with emulator at ${external.url}`));
       const init = await fetch(`http://127.0.0.1:${server.port}/oauth2init`, {
         redirect: 'manual',
       });
       const location = new URL(init.headers.get('location')!);
       assert.equal(location.origin, external.url);
-      assert.equal(
-        location.searchParams.get('client_id'),
-        external.clients[0]!.clientId,
-      );
+      assert.equal(location.searchParams.get('client_id'), external.clients[0]!.clientId);
     } finally {
       await server.stop();
     }

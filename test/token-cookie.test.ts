@@ -58,23 +58,15 @@ describe('token cookies', () => {
   });
 
   it('sealSession() output contains no token in the clear', () => {
-    const header = cookies.sealSession(
-      {...SESSION, refreshToken: '1//refresh-sentinel'},
-      NOW,
-    )!;
+    const header = cookies.sealSession({...SESSION, refreshToken: '1//refresh-sentinel'}, NOW)!;
     assert.doesNotMatch(header, /ya29|refresh-sentinel|gmail/);
   });
 
   it('openSession() returns null for a tampered cookie, at every byte', () => {
     const value = valueOf(cookies.sealSession(SESSION, NOW));
     for (let i = 0; i < value.length; i++) {
-      const flipped =
-        value.slice(0, i) + (value[i] === 'A' ? 'B' : 'A') + value.slice(i + 1);
-      assert.equal(
-        cookies.openSession(`oauth2_session=${flipped}`, NOW),
-        null,
-        `byte ${i}`,
-      );
+      const flipped = value.slice(0, i) + (value[i] === 'A' ? 'B' : 'A') + value.slice(i + 1);
+      assert.equal(cookies.openSession(`oauth2_session=${flipped}`, NOW), null, `byte ${i}`);
     }
   });
 
@@ -104,18 +96,12 @@ describe('token cookies', () => {
   });
 
   it('openSession() keeps a session with a refresh token for 30 days', () => {
-    const header = cookieOf(
-      cookies.sealSession({...SESSION, refreshToken: '1//r'}, NOW),
-    );
+    const header = cookieOf(cookies.sealSession({...SESSION, refreshToken: '1//r'}, NOW));
     assert.equal(
-      cookies.openSession(header, NOW + REFRESHABLE_SESSION_LIFETIME_MS - 1)
-        ?.refreshToken,
+      cookies.openSession(header, NOW + REFRESHABLE_SESSION_LIFETIME_MS - 1)?.refreshToken,
       '1//r',
     );
-    assert.equal(
-      cookies.openSession(header, NOW + REFRESHABLE_SESSION_LIFETIME_MS),
-      null,
-    );
+    assert.equal(cookies.openSession(header, NOW + REFRESHABLE_SESSION_LIFETIME_MS), null);
   });
 
   it('openSignIn() returns null after 10 minutes', () => {
@@ -123,7 +109,7 @@ describe('token cookies', () => {
     assert.equal(cookies.openSignIn(header, NOW + SIGN_IN_LIFETIME_MS), null);
   });
 
-  it('openSignIn() refuses a session cookie value, and openSession() a sign-in value (keys per cookie)', () => {
+  it('openSignIn() refuses a session cookie value, and openSession() a sign-in value', () => {
     const session = valueOf(cookies.sealSession(SESSION, NOW));
     const signIn = valueOf(cookies.sealSignIn(SIGN_IN));
     assert.equal(cookies.openSignIn(`oauth2_signin=${session}`, NOW), null);
@@ -134,10 +120,7 @@ describe('token cookies', () => {
     const old = createTokenCookies([KEY_1], false);
     const rotated = createTokenCookies([KEY_2, KEY_1], false);
     const oldHeader = cookieOf(old.sealSession(SESSION, NOW));
-    assert.equal(
-      rotated.openSession(oldHeader, NOW)?.accessToken,
-      SESSION.accessToken,
-    );
+    assert.equal(rotated.openSession(oldHeader, NOW)?.accessToken, SESSION.accessToken);
     const newHeader = cookieOf(rotated.sealSession(SESSION, NOW));
     assert.equal(
       old.openSession(newHeader, NOW),
@@ -145,51 +128,32 @@ describe('token cookies', () => {
       'the new key is not known to the old keyring',
     );
     assert.equal(
-      createTokenCookies([KEY_2], false).openSession(newHeader, NOW)
-        ?.accessToken,
+      createTokenCookies([KEY_2], false).openSession(newHeader, NOW)?.accessToken,
       SESSION.accessToken,
     );
   });
 
   it('openSession() returns null for a value sealed with an unknown key', () => {
-    const header = cookieOf(
-      createTokenCookies([KEY_2], false).sealSession(SESSION, NOW),
-    );
+    const header = cookieOf(createTokenCookies([KEY_2], false).sealSession(SESSION, NOW));
     assert.equal(cookies.openSession(header, NOW), null);
   });
 
   it('openSession() reads only its own cookie among many', () => {
     const header = cookieOf(cookies.sealSession(SESSION, NOW));
     const many = ['a=1', 'oauth2_signin=zzz', header, 'b=2'].join('; ');
-    assert.equal(
-      cookies.openSession(many, NOW)?.accessToken,
-      SESSION.accessToken,
-    );
+    assert.equal(cookies.openSession(many, NOW)?.accessToken, SESSION.accessToken);
   });
 
-  it('sealSession() stays under the cookie size limit with the largest tokens Google documents', () => {
-    const big = {
-      ...SESSION,
-      accessToken: 'a'.repeat(2048),
-      refreshToken: 'r'.repeat(512),
-    };
+  it('sealSession() fits the largest tokens Google documents (2048-byte access, 512-byte refresh)', () => {
+    const big = {...SESSION, accessToken: 'a'.repeat(2048), refreshToken: 'r'.repeat(512)};
     const header = cookies.sealSession(big, NOW);
-    assert.ok(header === null || header.length <= MAX_SET_COOKIE_BYTES);
-    const typical = cookies.sealSession(
-      {...SESSION, refreshToken: '1//' + 'r'.repeat(100)},
-      NOW,
-    )!;
-    assert.ok(
-      typical.length < 1000,
-      `typical session cookie is ${typical.length} bytes`,
-    );
+    assert.ok(header !== null && header.length <= MAX_SET_COOKIE_BYTES, `${header?.length} bytes`);
+    const typical = cookies.sealSession({...SESSION, refreshToken: '1//' + 'r'.repeat(100)}, NOW)!;
+    assert.ok(typical.length < 1000, `typical session cookie is ${typical.length} bytes`);
   });
 
   it('sealSession() returns null rather than a cookie a browser would drop', () => {
-    assert.equal(
-      cookies.sealSession({...SESSION, accessToken: 'a'.repeat(3000)}, NOW),
-      null,
-    );
+    assert.equal(cookies.sealSession({...SESSION, accessToken: 'a'.repeat(3000)}, NOW), null);
   });
 
   const attributeCases = [
@@ -225,9 +189,6 @@ describe('token cookies', () => {
 
   it('openSession() ignores the unprefixed cookie when names are __Host- prefixed', () => {
     const plain = cookieOf(cookies.sealSession(SESSION, NOW));
-    assert.equal(
-      createTokenCookies([KEY_1], true).openSession(plain, NOW),
-      null,
-    );
+    assert.equal(createTokenCookies([KEY_1], true).openSession(plain, NOW), null);
   });
 });

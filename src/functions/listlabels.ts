@@ -1,18 +1,7 @@
-import type {
-  HttpFunction,
-  Request,
-  Response,
-} from '@google-cloud/functions-framework';
+import type {HttpFunction, Request, Response} from '@google-cloud/functions-framework';
 import type {Config} from '../config.js';
 import {fetchLabels} from '../gmail-labels.js';
-import {
-  guard,
-  redirect,
-  sendJson,
-  sendPage,
-  sendProblem,
-  wantsJson,
-} from '../http.js';
+import {guard, redirect, sendJson, sendPage, sendProblem, wantsJson} from '../http.js';
 import {logEvent} from '../log.js';
 import {googleEndpoints, isSessionUsable} from '../oauth-client.js';
 import {renderLabelsPage} from '../pages.js';
@@ -21,10 +10,7 @@ import {createTokenCookies} from '../token-cookie.js';
 
 /** Lists the signed-in user's Gmail labels as HTML, or JSON for `Accept: application/json`. */
 export function listlabels(config: Config): HttpFunction {
-  const cookies = createTokenCookies(
-    config.cookieSecrets,
-    config.secureCookies,
-  );
+  const cookies = createTokenCookies(config.cookieSecrets, config.secureCookies);
   const endpoints = googleEndpoints(config.emulatorUrl);
   const loginUrl = `${config.baseUrl}/oauth2init`;
   const tryAgain = {href: `${config.baseUrl}/listlabels`, text: 'Try again'};
@@ -42,8 +28,7 @@ export function listlabels(config: Config): HttpFunction {
 
   return guard('listlabels', async (req, res) => {
     const session = cookies.openSession(req.headers.cookie);
-    if (session === null || !isSessionUsable(session, Date.now()))
-      return signInAgain(req, res);
+    if (session === null || !isSessionUsable(session, Date.now())) return signInAgain(req, res);
     const outcome = await fetchLabels(config, endpoints, session);
     if (outcome.kind !== 'ok') {
       const status = 'status' in outcome ? (outcome.status ?? 0) : 0;
@@ -79,8 +64,7 @@ export function listlabels(config: Config): HttpFunction {
         });
     }
     const labels = outcome.labels.map(({id, name, type}) => ({id, name, type}));
-    if (wantsJson(req))
-      return sendJson(res, 200, {count: labels.length, labels});
+    if (wantsJson(req)) return sendJson(res, 200, {count: labels.length, labels});
     sendPage(res, 200, renderLabelsPage(labels));
   });
 }

@@ -3,99 +3,72 @@ import {parseCallbackQuery} from '../callback-query.js';
 import type {Config} from '../config.js';
 import {guard, redirect, sendProblem} from '../http.js';
 import {logEvent, type LogFields} from '../log.js';
-import {
-  GMAIL_READONLY_SCOPE,
-  googleEndpoints,
-  hasScope,
-} from '../oauth-client.js';
-import {PROBLEMS, type StatusProblem} from '../problems.js';
+import {GMAIL_READONLY_SCOPE, googleEndpoints, hasScope} from '../oauth-client.js';
+import {authorizationErrorProblem, PROBLEMS, type StatusProblem} from '../problems.js';
 import {statesMatch} from '../sign-in.js';
 import {createTokenCookies} from '../token-cookie.js';
 import {exchangeCode, type ExchangeResult} from '../token-exchange.js';
 
 /** Checks Google's answer, redeems the code with the PKCE verifier and seals the session cookie. */
 export function oauth2callback(config: Config): HttpFunction {
-  const cookies = createTokenCookies(
-    config.cookieSecrets,
-    config.secureCookies,
-  );
+  const cookies = createTokenCookies(config.cookieSecrets, config.secureCookies);
   const endpoints = googleEndpoints(config.emulatorUrl);
-  const startAgain = {
-    href: `${config.baseUrl}/oauth2init`,
-    text: 'Sign in again',
-  };
+  const startAgain = {href: `${config.baseUrl}/oauth2init`, text: 'Sign in again'};
 
-  return guard('oauth2callback', async (req, res) => {
-    const fail = (
-      event: string,
-      problem: StatusProblem,
-      fields: LogFields = {},
-    ): void => {
-      const severity = problem.status >= 500 ? 'WARNING' : 'NOTICE';
-      logEvent(severity, event, problem.title, {
-        ...fields,
-        status: problem.status,
-      });
-      sendProblem(req, res, {action: startAgain, ...problem});
-    };
-    // The sign-in cookie is single-use: cleared on every outcome (RFC 9700 §4.7.1).
-    res.append('Set-Cookie', cookies.clearSignIn());
-    const query = parseCallbackQuery(req.originalUrl);
-    if (query === null)
-      return fail('callback_malformed', PROBLEMS.callbackMalformed);
-    // RFC 6749 §4.1.2.1: the user said no, or Google could not go on.
-    if (query.error === 'access_denied')
-      return fail('sign_in_denied', PROBLEMS.accessDenied);
-    if (query.error !== undefined) {
-      const detail = `Google said: ${query.error}${query.errorDescription ? ` (${query.errorDescription})` : ''}`;
-      return fail('sign_in_error', {...PROBLEMS.authorizationError, detail});
-    }
-    const signIn = cookies.openSignIn(req.headers.cookie);
-    if (signIn === null) return fail('sign_in_expired', PROBLEMS.signInExpired);
-    // RFC 6749 §10.12: the state must match the one bound to this browser, before any call to Google.
-    if (query.state === undefined || !statesMatch(signIn.state, query.state)) {
-      return fail('state_mismatch', PROBLEMS.stateMismatch);
-    }
-    // RFC 9207 §2.4: when an issuer is sent, it must be the one we sent the user to.
-    if (query.iss !== undefined && query.iss !== endpoints.issuer) {
-      return fail('issuer_mismatch', PROBLEMS.issuerMismatch);
-    }
-    if (query.code === undefined)
-      return fail('callback_malformed', PROBLEMS.callbackMalformed);
-
-    const result = await exchangeCode(
-      config,
-      endpoints,
-      query.code,
-      signIn.verifier,
-    );
-    if (!result.ok) {
-      const {reason, status, error} = result;
-      const fields = {
-        reason,
-        googleStatus: status ?? 0,
-        googleError: error ?? 'none',
+  return guard(
+    'oauth2callback',
+    async (req, res) => {
+      const fail = (event: string, problem: StatusProblem, fields: LogFields = {}): void => {
+        const severity = problem.status >= 500 ? 'WARNING' : 'NOTICE';
+        logEvent(severity, event, problem.title, {...fields, status: problem.status});
+        sendProblem(req, res, {action: startAgain, ...problem});
       };
-      return fail('token_exchange_failed', exchangeProblem(result), fields);
-    }
-    if (!hasScope(result.tokens.scope, GMAIL_READONLY_SCOPE)) {
-      return fail('scope_not_granted', {
-        ...PROBLEMS.scopeNotGranted,
-        action: {href: startAgain.href, text: 'Grant access again'},
-      });
-    }
-    const sessionCookie = cookies.sealSession(result.tokens);
-    if (sessionCookie === null)
-      return fail('session_too_large', PROBLEMS.sessionTooLarge);
-    res.append('Set-Cookie', sessionCookie);
-    logEvent('INFO', 'sign_in_completed', 'Sign-in completed');
-    redirect(res, 303, `${config.baseUrl}/listlabels`);
-  });
+      // The sign-in cookie is single-use: cleared on every outcome (RFC 9700 §4.7.1).
+      res.append('Set-Cookie', cookies.clearSignIn());
+      const query = parseCallbackQuery(req.originalUrl);
+      if (query === null) return fail('callback_malformed', PROBLEMS.callbackMalformed);
+      // RFC 9207 §2.4: when an issuer is sent (errors included), it must be the one we used.
+      if (query.iss !== undefined && query.iss !== endpoints.issuer) {
+        return fail('issuer_mismatch', PROBLEMS.issuerMismatch);
+      }
+      // RFC 6749 §4.1.2.1. Only known codes get words; error_description is never shown.
+      if (query.error !== undefined) {
+        const problem = authorizationErrorProblem(query.error);
+        return fail(
+          problem.error === 'access_denied' ? 'sign_in_denied' : 'sign_in_error',
+          problem,
+        );
+      }
+      const signIn = cookies.openSignIn(req.headers.cookie);
+      if (signIn === null) return fail('sign_in_expired', PROBLEMS.signInExpired);
+      // RFC 6749 §10.12: the state must match the one bound to this browser, before any call to Google.
+      if (query.state === undefined || !statesMatch(signIn.state, query.state)) {
+        return fail('state_mismatch', PROBLEMS.stateMismatch);
+      }
+      if (query.code === undefined) return fail('callback_malformed', PROBLEMS.callbackMalformed);
+
+      const result = await exchangeCode(config, endpoints, query.code, signIn.verifier);
+      if (!result.ok) {
+        const {reason, status, error} = result;
+        const fields = {reason, googleStatus: status ?? 0, googleError: error ?? 'none'};
+        return fail('token_exchange_failed', exchangeProblem(result), fields);
+      }
+      if (!hasScope(result.tokens.scope, GMAIL_READONLY_SCOPE)) {
+        const action = {href: startAgain.href, text: 'Grant access again'};
+        return fail('scope_not_granted', {...PROBLEMS.scopeNotGranted, action});
+      }
+      const sessionCookie = cookies.sealSession(result.tokens);
+      if (sessionCookie === null) return fail('session_too_large', PROBLEMS.sessionTooLarge);
+      res.append('Set-Cookie', sessionCookie);
+      logEvent('INFO', 'sign_in_completed', 'Sign-in completed');
+      redirect(res, 303, `${config.baseUrl}/listlabels`);
+    },
+    // GET only: a HEAD (a link checker, `curl -I`) must not redeem the code (RFC 9110 §9.2.1).
+    ['GET'],
+  );
 }
 
 function exchangeProblem(result: ExchangeResult & {ok: false}): StatusProblem {
   if (result.reason === 'invalid_grant') return PROBLEMS.codeRejected;
-  return result.reason === 'rejected'
-    ? PROBLEMS.clientRejected
-    : PROBLEMS.googleUnavailable;
+  return result.reason === 'rejected' ? PROBLEMS.clientRejected : PROBLEMS.googleUnavailable;
 }

@@ -4,12 +4,7 @@ import {parseSetCookie} from 'cookie';
 import {escapeHtml} from '../../src/html.js';
 import {EAGER_REFRESH_MS} from '../../src/oauth-client.js';
 import {createTokenCookies, type Session} from '../../src/token-cookie.js';
-import {
-  setCookies,
-  signIn,
-  startHarness,
-  type Harness,
-} from '../support/harness.js';
+import {setCookies, signIn, startHarness, type Harness} from '../support/harness.js';
 
 const GMAIL = 'https://www.googleapis.com/auth/gmail.readonly';
 const HOSTILE_LABEL = '<img src=x onerror=alert(1)>';
@@ -24,8 +19,7 @@ describe('listlabels', () => {
   afterEach(() => h.emulator.clearFaults());
   after(() => h.emulator.close());
 
-  const labelRequests = (): number =>
-    h.emulator.requests.filter(r => r.route === 'labels').length;
+  const labelRequests = (): number => h.emulator.requests.filter(r => r.route === 'labels').length;
   const sealed = (s: Partial<Session>): string => {
     const cookies = createTokenCookies(h.config.cookieSecrets, false);
     const full: Session = {
@@ -36,31 +30,19 @@ describe('listlabels', () => {
     };
     return cookies.sealSession(full)!.split(';')[0]!;
   };
-  const sessionCleared = (response: {
-    headers: Record<string, unknown>;
-  }): boolean =>
+  const sessionCleared = (response: {headers: Record<string, unknown>}): boolean =>
     setCookies(response).some(c => {
       const parsed = parseSetCookie(c);
-      return (
-        parsed.name === 'oauth2_session' &&
-        parsed.value === '' &&
-        parsed.maxAge === 0
-      );
+      return parsed.name === 'oauth2_session' && parsed.value === '' && parsed.maxAge === 0;
     });
 
   it('listlabels renders every label of the signed-in account as HTML', async () => {
-    const response = await h.labels
-      .get('/listlabels')
-      .set('Cookie', session)
-      .expect(200);
+    const response = await h.labels.get('/listlabels').set('Cookie', session).expect(200);
     assert.equal(response.headers['content-type'], 'text/html; charset=utf-8');
     const account = h.emulator.accounts[0]!;
     assert.match(response.text, new RegExp(`${account.labels.length} labels`));
     for (const label of account.labels)
-      assert.ok(
-        response.text.includes(`<li><span>${escapeHtml(label.name)}</span>`),
-        label.name,
-      );
+      assert.ok(response.text.includes(`<li><span>${escapeHtml(label.name)}</span>`), label.name);
   });
 
   it('listlabels answers JSON with count and id/name/type for Accept: application/json', async () => {
@@ -83,10 +65,7 @@ describe('listlabels', () => {
       type: 'user',
     });
     try {
-      const response = await h.labels
-        .get('/listlabels')
-        .set('Cookie', session)
-        .expect(200);
+      const response = await h.labels.get('/listlabels').set('Cookie', session).expect(200);
       assert.ok(response.text.includes('&lt;img src=x onerror=alert(1)&gt;'));
       assert.doesNotMatch(response.text, /<img/);
     } finally {
@@ -108,14 +87,8 @@ describe('listlabels', () => {
   for (const [name, cookie] of noSession) {
     it(`listlabels clears the cookie and redirects to oauth2init for ${name}, without calling Gmail`, async () => {
       const before = labelRequests();
-      const response = await h.labels
-        .get('/listlabels')
-        .set('Cookie', cookie())
-        .expect(302);
-      assert.equal(
-        response.headers.location,
-        'http://localhost:8080/oauth2init',
-      );
+      const response = await h.labels.get('/listlabels').set('Cookie', cookie()).expect(302);
+      assert.equal(response.headers.location, 'http://localhost:8080/oauth2init');
       assert.ok(sessionCleared(response));
       assert.equal(labelRequests(), before);
     });
@@ -136,10 +109,7 @@ describe('listlabels', () => {
 
   it('listlabels re-authenticates when Gmail answers 401', async () => {
     h.emulator.fault('labels', {status: 401, reason: 'authError'});
-    const response = await h.labels
-      .get('/listlabels')
-      .set('Cookie', session)
-      .expect(302);
+    const response = await h.labels.get('/listlabels').set('Cookie', session).expect(302);
     assert.equal(response.headers.location, 'http://localhost:8080/oauth2init');
     assert.ok(sessionCleared(response));
   });
@@ -150,15 +120,9 @@ describe('listlabels', () => {
       status: 403,
       reason: 'insufficientPermissions',
     });
-    const response = await h.labels
-      .get('/listlabels')
-      .set('Cookie', session)
-      .expect(403);
+    const response = await h.labels.get('/listlabels').set('Cookie', session).expect(403);
     assert.match(response.text, /Grant access again/);
-    assert.ok(
-      sessionCleared(response),
-      'cleared, so that oauth2init asks Google again',
-    );
+    assert.ok(sessionCleared(response), 'cleared, so that oauth2init asks Google again');
     assert.equal(labelRequests() - before, 1, 'not retried');
   });
 
@@ -174,20 +138,14 @@ describe('listlabels', () => {
     it(`listlabels retries a ${name} and succeeds when Gmail recovers`, async () => {
       const before = labelRequests();
       h.emulator.fault('labels', {...fault, times: 1});
-      const response = await h.labels
-        .get('/listlabels')
-        .set('Cookie', session)
-        .expect(200);
+      const response = await h.labels.get('/listlabels').set('Cookie', session).expect(200);
       assert.match(response.text, /labels/);
       assert.equal(labelRequests() - before, 2);
     });
     it(`listlabels answers 503 with Retry-After and keeps the session when Gmail keeps failing with ${name}`, async () => {
       h.emulator.fault('labels', {...fault, times: Infinity});
       const started = Date.now();
-      const response = await h.labels
-        .get('/listlabels')
-        .set('Cookie', session)
-        .expect(503);
+      const response = await h.labels.get('/listlabels').set('Cookie', session).expect(503);
       assert.ok(
         Date.now() - started < h.config.gmailBudgetMs + 500,
         `bounded: ${Date.now() - started} ms`,
@@ -217,20 +175,14 @@ describe('listlabels', () => {
 
   it("listlabels answers 502 without Google's text for other Gmail errors", async () => {
     h.emulator.fault('labels', {status: 400, reason: 'badRequest'});
-    const response = await h.labels
-      .get('/listlabels')
-      .set('Cookie', session)
-      .expect(502);
+    const response = await h.labels.get('/listlabels').set('Cookie', session).expect(502);
     assert.match(response.text, /Gmail refused the request/);
     assert.ok(!sessionCleared(response));
   });
 
   it('listlabels answers 503 when Gmail sends malformed JSON', async () => {
     h.emulator.fault('labels', {body: '{"labels": [', times: Infinity});
-    const response = await h.labels
-      .get('/listlabels')
-      .set('Cookie', session)
-      .expect(503);
+    const response = await h.labels.get('/listlabels').set('Cookie', session).expect(503);
     assert.doesNotMatch(response.text, /SyntaxError|JSON|\[/);
     assert.ok(!sessionCleared(response));
   });

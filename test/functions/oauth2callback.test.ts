@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {after, afterEach, before, describe, it} from 'node:test';
 import {parseSetCookie} from 'cookie';
+import {deriveSealKeys, openValue} from '../../src/sealed-value.js';
 import {createTokenCookies} from '../../src/token-cookie.js';
 import {
   cookiesFrom,
@@ -23,32 +24,23 @@ describe('oauth2callback', () => {
   });
   after(() => h.emulator.close());
 
-  const tokenRequests = (): number =>
-    h.emulator.requests.filter(r => r.route === 'token').length;
+  const tokenRequests = (): number => h.emulator.requests.filter(r => r.route === 'token').length;
 
   /** Asserts the sign-in cookie is cleared and no session is set. */
   function assertNoSession(response: {headers: Record<string, unknown>}): void {
     const cookies = setCookies(response);
-    const cleared = cookies
-      .map(c => parseSetCookie(c))
-      .find(c => c.name === 'oauth2_signin');
+    const cleared = cookies.map(c => parseSetCookie(c)).find(c => c.name === 'oauth2_signin');
     assert.equal(cleared?.value, '', 'the sign-in cookie is cleared');
     assert.equal(cleared?.maxAge, 0);
     assert.ok(
-      !cookies.some(
-        c =>
-          c.startsWith('oauth2_session=') && !c.startsWith('oauth2_session=;'),
-      ),
+      !cookies.some(c => c.startsWith('oauth2_session=') && !c.startsWith('oauth2_session=;')),
       'no session is set',
     );
   }
 
   it('oauth2callback redeems the code with the verifier, seals the session and 303s to listlabels', async () => {
     const {callbackPath, signInCookie} = await startSignIn(h);
-    const response = await h.callback
-      .get(callbackPath)
-      .set('Cookie', signInCookie)
-      .expect(303);
+    const response = await h.callback.get(callbackPath).set('Cookie', signInCookie).expect(303);
     assert.equal(response.headers.location, 'http://localhost:8080/listlabels');
     const cookies = setCookies(response).map(c => parseSetCookie(c));
     assert.equal(cookies.find(c => c.name === 'oauth2_signin')?.maxAge, 0);
@@ -56,70 +48,85 @@ describe('oauth2callback', () => {
     assert.ok(session?.value);
     assert.equal(session.httpOnly, true);
     assert.equal(session.sameSite, 'lax');
-    const opened = createTokenCookies(
-      h.config.cookieSecrets,
-      false,
-    ).openSession(`oauth2_session=${session.value}`);
+    const opened = createTokenCookies(h.config.cookieSecrets, false).openSession(
+      `oauth2_session=${session.value}`,
+    );
     assert.match(opened?.accessToken ?? '', /^ya29\./);
     assert.equal(opened?.scope, GMAIL);
     assert.ok((opened?.expiresAt ?? 0) > Date.now() + 3500_000);
-    const exchange = h.emulator.requests
-      .filter(r => r.route === 'token')
-      .at(-1);
+    const exchange = h.emulator.requests.filter(r => r.route === 'token').at(-1);
     assert.equal(exchange?.status, 200);
     assert.match(exchange?.params.code_verifier ?? '', /^[A-Za-z0-9_-]{43}$/);
   });
 
-  it('oauth2callback never stores the id_token', async () => {
+  it('oauth2callback never stores the id_token: the sealed payload holds exactly a, e, s, x', async () => {
     h.emulator.autoConsent = {decision: 'allow', scopes: ['openid', GMAIL]};
     const {callbackPath, signInCookie} = await startSignIn(h);
-    const response = await h.callback
-      .get(callbackPath)
-      .set('Cookie', signInCookie)
-      .expect(303);
-    const value = cookiesFrom(setCookies(response));
-    const opened = createTokenCookies(
-      h.config.cookieSecrets,
-      false,
-    ).openSession(value);
-    assert.deepEqual(Object.keys(opened ?? {}).sort(), [
-      'accessToken',
-      'expiresAt',
-      'refreshToken',
-      'scope',
-    ]);
-    assert.equal(opened?.refreshToken, undefined);
+    const response = await h.callback.get(callbackPath).set('Cookie', signInCookie).expect(303);
+    const exchange = h.emulator.requests.filter(r => r.route === 'token').at(-1);
+    assert.equal(
+      exchange?.status,
+      200,
+      'the emulator did issue tokens (with an id_token for openid)',
+    );
+    const value = cookiesFrom(setCookies(response)).split('=')[1]!;
+    const payload = openValue(deriveSealKeys(h.config.cookieSecrets, 'session'), value, 4096);
+    assert.ok(typeof payload === 'object' && payload !== null);
+    assert.deepEqual(Object.keys(payload).sort(), ['a', 'e', 's', 'x']);
+    assert.doesNotMatch(JSON.stringify(payload), /eyJ|id_token/);
   });
 
   it('oauth2callback shows a readable 403 page for access_denied, escaping what it reflects', async () => {
     h.emulator.autoConsent = {decision: 'deny'};
     const {callbackPath, signInCookie} = await startSignIn(h);
-    const response = await h.callback
-      .get(callbackPath)
-      .set('Cookie', signInCookie)
-      .expect(403);
+    const response = await h.callback.get(callbackPath).set('Cookie', signInCookie).expect(403);
     assert.match(response.text, /Access was not granted/);
     assert.match(response.text, /href="http:\/\/localhost:8080\/oauth2init"/);
     assertNoSession(response);
   });
 
-  it('oauth2callback escapes error_description', async () => {
+  const errorCases: [string, string, RegExp][] = [
+    [
+      'a known code',
+      'error=server_error&error_description=%3Cimg+src%3Dx%3E+Call+1-800-EVIL',
+      /Google had a problem completing the sign-in. \(server_error\)/,
+    ],
+    [
+      'an unknown code',
+      'error=Call_1800_EVIL_now&error_description=Your+account+is+locked',
+      /Google ended the sign-in with an error/,
+    ],
+  ];
+  for (const [name, query, text] of errorCases) {
+    it(`oauth2callback shows fixed words for ${name}, never the request's text`, async () => {
+      const response = await h.callback.get(`/oauth2callback?${query}`).expect(400);
+      assert.match(response.text, text);
+      assert.doesNotMatch(response.text, /img|1-800|EVIL|locked/);
+      assertNoSession(response);
+    });
+  }
+
+  it('oauth2callback checks iss on error responses too', async () => {
     const response = await h.callback
-      .get(
-        '/oauth2callback?error=server_error&error_description=%3Cimg+src%3Dx+onerror%3Dalert(1)%3E',
-      )
+      .get('/oauth2callback?error=access_denied&iss=https%3A%2F%2Fevil.example')
       .expect(400);
-    assert.doesNotMatch(response.text, /<img/);
-    assert.match(response.text, /&lt;img src=x onerror=alert\(1\)&gt;/);
+    assert.match(response.text, /wrong place/);
+  });
+
+  it('oauth2callback answers HEAD with 405 and redeems nothing', async () => {
+    const {callbackPath, signInCookie} = await startSignIn(h);
+    const before = tokenRequests();
+    const head = await h.callback.head(callbackPath).set('Cookie', signInCookie).expect(405);
+    assert.equal(head.headers.allow, 'GET');
+    assert.equal(head.headers['set-cookie'], undefined);
+    assert.equal(tokenRequests(), before);
+    await h.callback.get(callbackPath).set('Cookie', signInCookie).expect(303);
   });
 
   it('oauth2callback answers 403 with a grant-again page when gmail.readonly was not granted', async () => {
     h.emulator.autoConsent = {decision: 'allow', scopes: ['openid']};
     const {callbackPath, signInCookie} = await startSignIn(h);
-    const response = await h.callback
-      .get(callbackPath)
-      .set('Cookie', signInCookie)
-      .expect(403);
+    const response = await h.callback.get(callbackPath).set('Cookie', signInCookie).expect(403);
     assert.match(response.text, /Permission to read Gmail labels is needed/);
     assert.match(response.text, /Grant access again/);
     assertNoSession(response);
@@ -128,10 +135,7 @@ describe('oauth2callback', () => {
   it('oauth2callback rejects a replayed code without a second session', async () => {
     const {callbackPath, signInCookie} = await startSignIn(h);
     await h.callback.get(callbackPath).set('Cookie', signInCookie).expect(303);
-    const replay = await h.callback
-      .get(callbackPath)
-      .set('Cookie', signInCookie)
-      .expect(400);
+    const replay = await h.callback.get(callbackPath).set('Cookie', signInCookie).expect(400);
     assert.match(replay.text, /This sign-in has expired/);
     assertNoSession(replay);
   });
@@ -204,8 +208,7 @@ describe('oauth2callback', () => {
       name: "Google's issuer while emulating",
       status: 400,
       text: /wrong place/,
-      path: p =>
-        p.replace(/iss=[^&]+/, 'iss=https%3A%2F%2Faccounts.google.com'),
+      path: p => p.replace(/iss=[^&]+/, 'iss=https%3A%2F%2Faccounts.google.com'),
       cookie: c => c,
     },
     {
@@ -300,11 +303,7 @@ describe('oauth2callback', () => {
         .set('Cookie', signInCookie)
         .expect(c.status);
       assert.match(response.text, c.text);
-      assert.equal(
-        tokenRequests() - before,
-        1,
-        'the code is redeemed at most once',
-      );
+      assert.equal(tokenRequests() - before, 1, 'the code is redeemed at most once');
       assert.doesNotMatch(response.text, /at .*\.js|Error:|ya29|4\//);
       assertNoSession(response);
     });
@@ -316,10 +315,7 @@ describe('oauth2callback', () => {
       const {callbackPath, signInCookie} = await startSignIn(slow);
       slow.emulator.fault('token', {delayMs: 2000});
       const started = Date.now();
-      await slow.callback
-        .get(callbackPath)
-        .set('Cookie', signInCookie)
-        .expect(502);
+      await slow.callback.get(callbackPath).set('Cookie', signInCookie).expect(502);
       assert.ok(Date.now() - started < 1500, `took ${Date.now() - started} ms`);
     } finally {
       await slow.emulator.close();
@@ -331,10 +327,7 @@ describe('oauth2callback', () => {
       .get('/oauth2callback?error=access_denied')
       .set('Accept', 'application/json')
       .expect(403);
-    assert.equal(
-      response.headers['content-type'],
-      'application/json; charset=utf-8',
-    );
+    assert.equal(response.headers['content-type'], 'application/json; charset=utf-8');
     assert.deepEqual(response.body, {
       error: 'access_denied',
       message:

@@ -3,13 +3,7 @@ import {after, before, describe, it} from 'node:test';
 import {parseSetCookie} from 'cookie';
 import {codeChallengeS256} from '../../src/sign-in.js';
 import {createTokenCookies} from '../../src/token-cookie.js';
-import {
-  cookiesFrom,
-  setCookies,
-  signIn,
-  startHarness,
-  type Harness,
-} from '../support/harness.js';
+import {cookiesFrom, setCookies, signIn, startHarness, type Harness} from '../support/harness.js';
 
 describe('oauth2init', () => {
   let h: Harness;
@@ -21,10 +15,7 @@ describe('oauth2init', () => {
   it('oauth2init redirects to the authorization endpoint with exactly the protocol parameters', async () => {
     const response = await h.init.get('/oauth2init').expect(302);
     const location = new URL(String(response.headers.location));
-    assert.equal(
-      location.origin + location.pathname,
-      `${h.emulator.url}/o/oauth2/v2/auth`,
-    );
+    assert.equal(location.origin + location.pathname, `${h.emulator.url}/o/oauth2/v2/auth`);
     const params = Object.fromEntries(location.searchParams);
     assert.deepEqual(Object.keys(params).sort(), [
       'client_id',
@@ -38,16 +29,11 @@ describe('oauth2init', () => {
     assert.equal(params.client_id, h.config.clientId);
     assert.equal(params.redirect_uri, 'http://localhost:8080/oauth2callback');
     assert.equal(params.response_type, 'code');
-    assert.equal(
-      params.scope,
-      'https://www.googleapis.com/auth/gmail.readonly',
-    );
+    assert.equal(params.scope, 'https://www.googleapis.com/auth/gmail.readonly');
     assert.equal(params.code_challenge_method, 'S256');
     assert.match(params.state ?? '', /^[A-Za-z0-9_-]{43}$/);
 
-    const signInCookie = setCookies(response).find(c =>
-      c.startsWith('oauth2_signin='),
-    );
+    const signInCookie = setCookies(response).find(c => c.startsWith('oauth2_signin='));
     assert.ok(signInCookie, 'a sign-in cookie is set');
     const parsed = parseSetCookie(signInCookie);
     assert.equal(parsed.httpOnly, true);
@@ -58,25 +44,15 @@ describe('oauth2init', () => {
       cookiesFrom(signInCookie),
     );
     assert.equal(opened?.state, params.state);
-    assert.equal(
-      codeChallengeS256(opened?.verifier ?? ''),
-      params.code_challenge,
-    );
+    assert.equal(codeChallengeS256(opened?.verifier ?? ''), params.code_challenge);
     assert.equal(response.text, '');
   });
 
   it('oauth2init makes a fresh state and verifier for every sign-in', async () => {
-    const a = new URL(
-      String((await h.init.get('/oauth2init')).headers.location),
-    );
-    const b = new URL(
-      String((await h.init.get('/oauth2init')).headers.location),
-    );
+    const a = new URL(String((await h.init.get('/oauth2init')).headers.location));
+    const b = new URL(String((await h.init.get('/oauth2init')).headers.location));
     assert.notEqual(a.searchParams.get('state'), b.searchParams.get('state'));
-    assert.notEqual(
-      a.searchParams.get('code_challenge'),
-      b.searchParams.get('code_challenge'),
-    );
+    assert.notEqual(a.searchParams.get('code_challenge'), b.searchParams.get('code_challenge'));
   });
 
   it('oauth2init forwards nothing from the request: query, Host and X-Forwarded-* are ignored', async () => {
@@ -90,10 +66,7 @@ describe('oauth2init', () => {
       .set('Forwarded', 'host=evil.example;proto=https')
       .expect(302);
     const location = String(response.headers.location);
-    assert.doesNotMatch(
-      location,
-      /evil|mail\.google\.com%2F&|prompt|login_hint|state=mine/,
-    );
+    assert.doesNotMatch(location, /evil|mail\.google\.com%2F&|prompt|login_hint|state=mine/);
     assert.equal(
       new URL(location).searchParams.get('redirect_uri'),
       'http://localhost:8080/oauth2callback',
@@ -102,10 +75,7 @@ describe('oauth2init', () => {
 
   it('oauth2init sends a signed-in user straight to listlabels', async () => {
     const session = await signIn(h);
-    const response = await h.init
-      .get('/oauth2init')
-      .set('Cookie', session)
-      .expect(302);
+    const response = await h.init.get('/oauth2init').set('Cookie', session).expect(302);
     assert.equal(response.headers.location, 'http://localhost:8080/listlabels');
     assert.equal(setCookies(response).length, 0);
   });

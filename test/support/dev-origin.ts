@@ -17,9 +17,7 @@ export interface DevOrigin {
  * Starts both on 127.0.0.1. The functions are addressed as `localhost` and the emulator as
  * `127.0.0.1`, so the browser sees two sites, as with Google (SameSite=Lax is exercised).
  */
-export async function startDevOrigin(
-  overrides: Partial<Config> = {},
-): Promise<DevOrigin> {
+export async function startDevOrigin(overrides: Partial<Config> = {}): Promise<DevOrigin> {
   const emulator = await startEmulator();
   const server: Server = createServer();
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));

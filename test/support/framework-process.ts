@@ -24,8 +24,7 @@ export async function freePort(): Promise<number> {
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   await new Promise(resolve => server.close(resolve));
-  if (address === null || typeof address === 'string')
-    throw new Error('no port');
+  if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
 }
 
@@ -54,15 +53,13 @@ export async function startFramework(
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 15_000;
   for (;;) {
-    if (child.exitCode !== null)
-      throw new Error(`functions-framework exited: ${output}`);
+    if (child.exitCode !== null) throw new Error(`functions-framework exited: ${output}`);
     const ready = await fetch(`${url}/`, {redirect: 'manual'}).then(
       () => true,
       () => false,
     );
     if (ready) break;
-    if (Date.now() > deadline)
-      throw new Error(`functions-framework did not start: ${output}`);
+    if (Date.now() > deadline) throw new Error(`functions-framework did not start: ${output}`);
     await new Promise(resolve => setTimeout(resolve, 100));
   }
   return {

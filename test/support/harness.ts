@@ -1,12 +1,9 @@
 import {getTestServer} from '@google-cloud/functions-framework/testing';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
-import {
-  startEmulator,
-  type Emulator,
-  type EmulatorOptions,
-} from '../../emulator/index.js';
+import {startEmulator, type Emulator, type EmulatorOptions} from '../../emulator/index.js';
 import {loadConfig, type Config} from '../../src/config.js';
+import {hideFrameworkErrorDetails} from '../../src/http.js';
 import {registerFunctions} from '../../src/register.js';
 
 export const COOKIE_SECRET = Buffer.alloc(32, 42).toString('base64');
@@ -37,6 +34,7 @@ export async function startHarness(
     }),
     ...overrides,
   });
+  hideFrameworkErrorDetails(); // as index.ts does
   registerFunctions(config);
   return {
     emulator,
@@ -49,12 +47,7 @@ export async function startHarness(
 
 /** The `name=value` pairs of a response's Set-Cookie headers, for sending back (empty values dropped). */
 export function cookiesFrom(setCookie: string[] | string | undefined): string {
-  const list =
-    setCookie === undefined
-      ? []
-      : Array.isArray(setCookie)
-        ? setCookie
-        : [setCookie];
+  const list = setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie : [setCookie];
   return list
     .map(header => header.split(';')[0]!)
     .filter(pair => !pair.endsWith('='))
@@ -62,13 +55,9 @@ export function cookiesFrom(setCookie: string[] | string | undefined): string {
 }
 
 /** Every Set-Cookie header of a response as a list. */
-export function setCookies(response: {
-  headers: Record<string, unknown>;
-}): string[] {
+export function setCookies(response: {headers: Record<string, unknown>}): string[] {
   const value = response.headers['set-cookie'];
-  return Array.isArray(value)
-    ? value.filter((v): v is string => typeof v === 'string')
-    : [];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
 /** oauth2init, then the emulator (auto-consent), up to the callback URL Google would send the browser to. */
@@ -91,9 +80,6 @@ export async function startSignIn(
 /** A whole sign-in through the functions; returns the session cookie to send. */
 export async function signIn(h: Harness): Promise<string> {
   const {callbackPath, signInCookie} = await startSignIn(h);
-  const callback = await h.callback
-    .get(callbackPath)
-    .set('Cookie', signInCookie)
-    .expect(303);
+  const callback = await h.callback.get(callbackPath).set('Cookie', signInCookie).expect(303);
   return cookiesFrom(setCookies(callback));
 }

@@ -57,10 +57,7 @@ const failures: [string, Parameters<typeof h.emulator.fault>[1] | null][] = [
       body: `{"access_token":"${SENTINEL.accessToken}","refresh_token":"${SENTINEL.refreshToken}"`,
     },
   ],
-  [
-    'no token type',
-    {body: `{"access_token":"${SENTINEL.accessToken}","expires_in":3599}`},
-  ],
+  ['no token type', {body: `{"access_token":"${SENTINEL.accessToken}","expires_in":3599}`}],
   ['reset', {reset: true}],
   ['slow', {delayMs: 500}],
   ['ok', null],
@@ -69,9 +66,7 @@ for (const [, fault] of failures) {
   const {callbackPath, signInCookie} = await startSignIn(h);
   remember([signInCookie]);
   if (fault) h.emulator.fault('token', fault);
-  const response = await h.callback
-    .get(callbackPath)
-    .set('Cookie', signInCookie);
+  const response = await h.callback.get(callbackPath).set('Cookie', signInCookie);
   remember(setCookies(response));
   await h.callback.get(callbackPath).set('Cookie', signInCookie); // replayed code
   await h.callback
