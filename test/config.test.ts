@@ -228,6 +228,12 @@ describe('loadConfig()', () => {
       variable: 'GOOGLE_EMULATOR_URL',
       message: /not be set when deployed/,
     },
+    {
+      name: 'deployed with GOOGLE_SDK_NODE_LOGGING',
+      env: {...deployed, GOOGLE_SDK_NODE_LOGGING: 'all'},
+      variable: 'GOOGLE_SDK_NODE_LOGGING',
+      message: /log tokens/,
+    },
   ];
   for (const c of cases) {
     it(`loadConfig() names ${c.variable} for ${c.name}`, () => {
@@ -245,6 +251,11 @@ describe('loadConfig()', () => {
       COOKIE_SECRET: 'sentinel-cookie-key',
     });
     assert.doesNotMatch(error.message, /sentinel/);
+  });
+
+  it('loadConfig() warns locally when GOOGLE_SDK_NODE_LOGGING is set', () => {
+    const config = loadConfig({...CLIENT, COOKIE_SECRET: KEY_A, GOOGLE_SDK_NODE_LOGGING: 'all'});
+    assert.match(config.warnings.join('\n'), /GOOGLE_SDK_NODE_LOGGING is set/);
   });
 
   it('loadConfig() accepts a complete deployed configuration without warnings', () => {
