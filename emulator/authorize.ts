@@ -42,6 +42,7 @@ export function handleAuthorize(ctx: EmulatorContext, req: EmulatorRequest): Rep
     // RFC 7636 §4.3: the method defaults to plain.
     codeChallengeMethod: param(query, 'code_challenge_method') === 'S256' ? 'S256' : 'plain',
     offline: param(query, 'access_type') === 'offline',
+    promptConsent: (param(query, 'prompt') ?? '').split(' ').includes('consent'),
     loginHint: param(query, 'login_hint'),
   };
   const auto = ctx.emulator.autoConsent;

@@ -61,6 +61,12 @@ export function answerAuthorization(
   if (choice.decision === 'deny' || granted.length === 0) {
     target.searchParams.set('error', 'access_denied');
   } else {
+    // Google issues a refresh token at the first offline consent of a user to a client, and
+    // afterwards only with prompt=consent (or after the grant was revoked).
+    const consentKey = `${pending.clientId} ${account.sub}`;
+    const offline =
+      pending.offline && (pending.promptConsent || !ctx.store.offlineConsents.has(consentKey));
+    if (offline) ctx.store.offlineConsents.add(consentKey);
     const code = randomToken('4/0A');
     ctx.store.codes.set(code, {
       clientId: pending.clientId,
@@ -69,7 +75,7 @@ export function answerAuthorization(
       scope: granted.join(' '),
       codeChallenge: pending.codeChallenge,
       codeChallengeMethod: pending.codeChallengeMethod,
-      offline: pending.offline,
+      offline,
       expiresAt: Date.now() + ctx.codeTtlSeconds * 1000,
       used: false,
       grant: null,

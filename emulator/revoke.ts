@@ -11,5 +11,6 @@ export function handleRevoke(ctx: EmulatorContext, req: EmulatorRequest): Reply 
     return oauthErrorReply(400, 'invalid_token', 'Token expired or revoked');
   }
   grant.revoked = true;
+  if (grant.offline) ctx.store.offlineConsents.delete(`${grant.clientId} ${grant.account.sub}`);
   return jsonReply(200, {});
 }

@@ -33,6 +33,8 @@ export interface PendingAuthorization {
   codeChallenge: string | null;
   codeChallengeMethod: 'S256' | 'plain';
   offline: boolean;
+  /** `prompt=consent`: Google then issues a refresh token again. */
+  promptConsent: boolean;
   loginHint: string | null;
 }
 
@@ -56,6 +58,8 @@ export interface Store {
   codes: Map<string, AuthorizationCode>;
   accessTokens: Map<string, AccessToken>;
   refreshTokens: Map<string, Grant>;
+  /** `clientId account.sub` pairs that already hold an offline grant. */
+  offlineConsents: Set<string>;
 }
 
 /** An empty store. */
@@ -65,6 +69,7 @@ export function createStore(): Store {
     codes: new Map(),
     accessTokens: new Map(),
     refreshTokens: new Map(),
+    offlineConsents: new Set(),
   };
 }
 

@@ -1,6 +1,18 @@
 import {randomBytes} from 'node:crypto';
 import {readFileSync} from 'node:fs';
 import {parseClientSecretFile} from './client-secret.js';
+import {
+  ConfigError,
+  MIN_COOKIE_KEY_BYTES,
+  parseAccessType,
+  parseBaseUrl,
+  parseCookieSecrets,
+  parseEmulatorUrl,
+  parsePort,
+  parseProjectId,
+} from './config-values.js';
+
+export {ConfigError};
 
 /** Everything the functions need to run, read once per instance. */
 export interface Config {
@@ -18,6 +30,10 @@ export interface Config {
   /** Running on Cloud Functions / Cloud Run (K_SERVICE is set). */
   readonly deployed: boolean;
   readonly port: number;
+  /** `offline` asks Google for a refresh token (long sessions); `online` (default) does not. */
+  readonly accessType: 'online' | 'offline';
+  /** The Google Cloud project, for trace ids in logs; null when unknown. */
+  readonly projectId: string | null;
   /** Time allowed for one request to Google. */
   readonly googleTimeoutMs: number;
   /** Time allowed for all attempts of one Gmail call, retries included. */
@@ -26,22 +42,7 @@ export interface Config {
   readonly warnings: readonly string[];
 }
 
-/** A configuration problem, naming the variable that is wrong. */
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-    readonly missing = false,
-  ) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
-}
-
 type Env = Readonly<Record<string, string | undefined>>;
-
-const MIN_COOKIE_KEY_BYTES = 32;
-const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 
 /** Reads and validates the configuration; the only reader of the environment and the client-secret file. */
 export function loadConfig(env: Env = process.env): Config {
@@ -79,62 +80,12 @@ export function loadConfig(env: Env = process.env): Config {
     emulatorUrl,
     deployed,
     port,
+    accessType: parseAccessType(env.ACCESS_TYPE),
+    projectId: parseProjectId(env.GOOGLE_CLOUD_PROJECT),
     googleTimeoutMs: 5_000,
     gmailBudgetMs: 10_000,
     warnings: Object.freeze(warnings),
   });
-}
-
-function parsePort(value: string | undefined): number {
-  if (value === undefined || value === '') return 8080;
-  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
-    throw new ConfigError('PORT', `expected a port number, got "${value}"`);
-  }
-  return Number(value);
-}
-
-function parseBaseUrl(value: string | undefined, port: number, deployed: boolean): string {
-  if (value === undefined || value === '') {
-    if (deployed) {
-      throw new ConfigError(
-        'BASE_URL',
-        'is required when deployed (https://REGION-PROJECT.cloudfunctions.net)',
-        true,
-      );
-    }
-    return `http://localhost:${port}`;
-  }
-  const url = parseHttpUrl('BASE_URL', value);
-  if (url.search || url.hash || url.username || url.password) {
-    throw new ConfigError(
-      'BASE_URL',
-      'must be an origin with an optional path, without query, fragment or credentials',
-    );
-  }
-  if (deployed && url.protocol !== 'https:') {
-    throw new ConfigError('BASE_URL', 'must be https when deployed');
-  }
-  return (url.origin + url.pathname).replace(/\/+$/, '');
-}
-
-function parseEmulatorUrl(value: string | undefined, deployed: boolean): string | null {
-  if (value === undefined || value === '') return null;
-  if (deployed) {
-    throw new ConfigError('GOOGLE_EMULATOR_URL', 'must not be set when deployed');
-  }
-  const url = parseHttpUrl('GOOGLE_EMULATOR_URL', value);
-  if (url.pathname !== '/' || url.search || url.hash) {
-    throw new ConfigError('GOOGLE_EMULATOR_URL', 'must be an origin such as http://127.0.0.1:9090');
-  }
-  return url.origin;
-}
-
-function parseHttpUrl(variable: string, value: string): URL {
-  const url = URL.canParse(value) ? new URL(value) : null;
-  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new ConfigError(variable, `expected an http(s) URL, got "${value}"`);
-  }
-  return url;
 }
 
 function readClient(
@@ -169,19 +120,4 @@ function readClient(
     );
   }
   return parsed;
-}
-
-function parseCookieSecrets(value: string | undefined): Buffer[] | null {
-  if (value === undefined || value.trim() === '') return null;
-  return value.split(',').map((part, index) => {
-    const text = part.trim();
-    const key = BASE64.test(text) ? Buffer.from(text, 'base64') : null;
-    if (key === null || key.length < MIN_COOKIE_KEY_BYTES) {
-      throw new ConfigError(
-        'COOKIE_SECRET',
-        `key ${index + 1} must be base64 of at least ${MIN_COOKIE_KEY_BYTES} random bytes (openssl rand -base64 32)`,
-      );
-    }
-    return key;
-  });
 }

@@ -1,6 +1,7 @@
 import type {Config} from './config.js';
 import {createGmailClient, createOAuth2Client, type GoogleEndpoints} from './oauth-client.js';
 import {classifyGoogleError, type TransientFailure} from './google-errors.js';
+import {logEvent} from './log.js';
 import type {Session} from './token-cookie.js';
 
 /** One Gmail label, as we show it. */
@@ -85,4 +86,11 @@ function parseLabels(data: unknown): Label[] | null {
     if (typeof id !== 'string' || typeof name !== 'string') return [];
     return [{id, name, type: typeof type === 'string' ? type : 'user'}];
   });
+}
+
+/** One log line for a failed labels call: the outcome and Gmail's status, nothing else. */
+export function logLabelsOutcome(outcome: LabelsOutcome): void {
+  if (outcome.kind === 'ok') return;
+  const status = 'status' in outcome ? (outcome.status ?? 0) : 0;
+  logEvent('WARNING', 'gmail_error', `Gmail: ${outcome.kind}`, {outcome: outcome.kind, status});
 }

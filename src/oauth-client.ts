@@ -8,8 +8,9 @@ export const GMAIL_READONLY_SCOPE = 'https://www.googleapis.com/auth/gmail.reado
 /** Google's issuer identifier, sent as `iss` on the authorization response (RFC 9207). */
 export const GOOGLE_ISSUER = 'https://accounts.google.com';
 /**
- * google-auth-library refreshes a token this long before it expires; without a refresh token
- * that fails ("No refresh token is set"), so such a session counts as expired this early.
+ * A session's access token counts as expiring this long before it does, as google-auth-library
+ * reckons (its eagerRefreshThresholdMillis): it is then refreshed, or without a refresh token
+ * the user signs in again, so no request reaches Gmail with a token about to lapse.
  */
 export const EAGER_REFRESH_MS = 5 * 60_000;
 
@@ -46,11 +47,14 @@ export function googleEndpoints(emulatorUrl: string | null): GoogleEndpoints {
   });
 }
 
-/** The consent-page URL (RFC 6749 §4.1.1 with PKCE, RFC 7636 §4.3); built from config only. */
+/**
+ * The consent-page URL (RFC 6749 §4.1.1 with PKCE, RFC 7636 §4.3); built from config only.
+ * `forceConsent` adds prompt=consent: Google then issues a refresh token again.
+ */
 export function buildAuthorizationUrl(
   config: Config,
   endpoints: GoogleEndpoints,
-  request: {state: string; codeChallenge: string},
+  request: {state: string; codeChallenge: string; forceConsent?: boolean},
 ): string {
   const params = new URLSearchParams({
     client_id: config.clientId,
@@ -61,6 +65,8 @@ export function buildAuthorizationUrl(
     code_challenge: request.codeChallenge,
     code_challenge_method: 'S256',
   });
+  if (config.accessType === 'offline') params.set('access_type', 'offline');
+  if (request.forceConsent) params.set('prompt', 'consent');
   return `${endpoints.authorize}?${params.toString()}`;
 }
 
@@ -69,11 +75,15 @@ export function hasScope(granted: string, scope: string): boolean {
   return granted.split(' ').includes(scope);
 }
 
-/** True when the session's access token has the scope and more than EAGER_REFRESH_MS to live. */
+/** True when the access token expires within EAGER_REFRESH_MS (refresh it, or sign in again). */
+export function isExpiring(session: Session, now: number): boolean {
+  return session.expiresAt - EAGER_REFRESH_MS <= now;
+}
+
+/** True when the session has the scope and either a fresh access token or a refresh token. */
 export function isSessionUsable(session: Session, now: number): boolean {
-  return (
-    hasScope(session.scope, GMAIL_READONLY_SCOPE) && session.expiresAt - EAGER_REFRESH_MS > now
-  );
+  if (!hasScope(session.scope, GMAIL_READONLY_SCOPE)) return false;
+  return session.refreshToken !== undefined || !isExpiring(session, now);
 }
 
 /** A new OAuth2Client holding one user's credentials; never share it between requests. */

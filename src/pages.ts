@@ -31,8 +31,11 @@ ${action}`,
   );
 }
 
-/** The signed-in user's labels, every name escaped. */
-export function renderLabelsPage(labels: readonly Label[]): SafeHtml {
+/** The signed-in user's labels, every name escaped, with a sign-out button. */
+export function renderLabelsPage(
+  labels: readonly Label[],
+  signOut: {readonly action: string; readonly csrf: string},
+): SafeHtml {
   const items = labels.map(
     label => html`<li><span>${label.name}</span> <small>${label.type}</small></li>\n`,
   );
@@ -42,6 +45,26 @@ export function renderLabelsPage(labels: readonly Label[]): SafeHtml {
     html`<h1>Your Gmail labels</h1>
 <p>${count}</p>
 <ul>
-${items}</ul>`,
+${items}</ul>
+<form method="post" action="${signOut.action}">
+<input type="hidden" name="csrf" value="${signOut.csrf}">
+<button type="submit">Sign out</button>
+</form>`,
+  );
+}
+
+/** A page with only the sign-out button (for a GET of oauth2signout). */
+export function renderSignOutPage(signOut: {
+  readonly action: string;
+  readonly csrf: string;
+}): SafeHtml {
+  return page(
+    'Sign out',
+    html`<h1>Sign out</h1>
+<p>Signing out also revokes this app's access to your Gmail at Google.</p>
+<form method="post" action="${signOut.action}">
+<input type="hidden" name="csrf" value="${signOut.csrf}">
+<button type="submit">Sign out</button>
+</form>`,
   );
 }

@@ -92,6 +92,32 @@ export const PROBLEMS = {
     message:
       'Gmail did not accept the request for your labels. You are still signed in; please try again later.',
   },
+  signedOut: {
+    status: 200,
+    error: 'signed_out',
+    title: 'You are signed out',
+    message: 'This app\u2019s access to your Gmail has been revoked at Google.',
+  },
+  signedOutUnrevoked: {
+    status: 200,
+    error: 'signed_out_not_revoked',
+    title: 'You are signed out',
+    message:
+      'You are signed out here, but Google did not confirm that it revoked this app\u2019s access. You can remove it yourself at https://myaccount.google.com/permissions.',
+  },
+  notSignedIn: {
+    status: 200,
+    error: 'not_signed_in',
+    title: 'You are not signed in',
+    message: 'There is no session to end in this browser.',
+  },
+  csrfFailed: {
+    status: 403,
+    error: 'csrf_failed',
+    title: 'This sign-out form has expired',
+    message:
+      'It did not come from this app\u2019s own page, or the page is too old. Open your labels again and use its Sign out button.',
+  },
   methodNotAllowed: {
     status: 405,
     error: 'method_not_allowed',

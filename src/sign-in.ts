@@ -1,5 +1,7 @@
 import {createHash, randomBytes, timingSafeEqual} from 'node:crypto';
-import type {SignIn} from './token-cookie.js';
+import type {Config} from './config.js';
+import {buildAuthorizationUrl, type GoogleEndpoints} from './oauth-client.js';
+import type {SignIn, TokenCookies} from './token-cookie.js';
 
 const RANDOM_BYTES = 32;
 
@@ -22,4 +24,28 @@ export function statesMatch(expected: string, received: string): boolean {
   const a = createHash('sha256').update(expected).digest();
   const b = createHash('sha256').update(received).digest();
   return timingSafeEqual(a, b);
+}
+
+/** A random session id (128 bits), for binding CSRF tokens to one session. */
+export function newSessionId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** A new sign-in: the sign-in cookie to set and the consent-page URL to send the browser to. */
+export function startSignIn(
+  config: Config,
+  endpoints: GoogleEndpoints,
+  cookies: TokenCookies,
+  forceConsent = false,
+): {readonly setCookie: string; readonly location: string} {
+  const signIn = {...createSignIn(), consentForced: forceConsent};
+  const codeChallenge = codeChallengeS256(signIn.verifier);
+  return {
+    setCookie: cookies.sealSignIn(signIn),
+    location: buildAuthorizationUrl(config, endpoints, {
+      state: signIn.state,
+      codeChallenge,
+      forceConsent,
+    }),
+  };
 }

@@ -3,6 +3,8 @@ import {deriveSealKeys, openValue, sealValue, type SealKeys} from './sealed-valu
 
 /** What the session cookie carries: never the id_token, never more than listlabels needs. */
 export interface Session {
+  /** A random id, kept across refreshes: what the sign-out CSRF token is bound to. */
+  readonly id: string;
   readonly accessToken: string;
   /** When the access token expires (ms since epoch). */
   readonly expiresAt: number;
@@ -17,6 +19,8 @@ export interface SignIn {
   readonly verifier: string;
   /** When the sign-in started (ms since epoch). */
   readonly createdAt: number;
+  /** This sign-in already asked with prompt=consent (for a missing refresh token). */
+  readonly consentForced?: boolean | undefined;
 }
 
 /** Seals, opens and clears the two cookies; build one per instance (keys are derived here). */
@@ -37,7 +41,7 @@ export const SIGN_IN_LIFETIME_MS = 10 * 60_000;
 export const REFRESHABLE_SESSION_LIFETIME_MS = 30 * 24 * 3600_000;
 /** RFC 6265 §6.1: user agents must keep cookies of at least 4096 bytes; stay well below. */
 export const MAX_SET_COOKIE_BYTES = 3800;
-const MAX_VALUE_LENGTH = 3600;
+const MAX_VALUE_LENGTH = MAX_SET_COOKIE_BYTES;
 
 /** Builds the cookie functions; with `secure`, names get the `__Host-` prefix and `Secure`. */
 export function createTokenCookies(secrets: readonly Buffer[], secure: boolean): TokenCookies {
@@ -81,6 +85,7 @@ export function createTokenCookies(secrets: readonly Buffer[], secure: boolean):
         ? now + REFRESHABLE_SESSION_LIFETIME_MS
         : session.expiresAt;
       const payload = {
+        i: session.id,
         a: session.accessToken,
         e: session.expiresAt,
         s: session.scope,
@@ -92,10 +97,11 @@ export function createTokenCookies(secrets: readonly Buffer[], secure: boolean):
     openSession(cookieHeader, now = Date.now()) {
       const payload = openCookie(sessionKeys, cookieHeader, sessionName, now);
       if (payload === null) return null;
-      const {a, e, s, r} = payload;
-      if (typeof a !== 'string' || typeof e !== 'number' || typeof s !== 'string') return null;
+      const {i, a, e, s, r} = payload;
+      if (typeof i !== 'string' || typeof a !== 'string') return null;
+      if (typeof e !== 'number' || typeof s !== 'string') return null;
       if (r !== undefined && typeof r !== 'string') return null;
-      return {accessToken: a, expiresAt: e, scope: s, refreshToken: r};
+      return {id: i, accessToken: a, expiresAt: e, scope: s, refreshToken: r};
     },
     clearSession: () => clear(sessionName),
     sealSignIn(signIn) {
@@ -104,6 +110,7 @@ export function createTokenCookies(secrets: readonly Buffer[], secure: boolean):
         s: signIn.state,
         v: signIn.verifier,
         t: signIn.createdAt,
+        p: signIn.consentForced === true ? 1 : undefined,
         x: until,
       };
       const header = setCookie(signInName, sealValue(signInKeys, payload), SIGN_IN_LIFETIME_MS);
@@ -114,9 +121,9 @@ export function createTokenCookies(secrets: readonly Buffer[], secure: boolean):
     openSignIn(cookieHeader, now = Date.now()) {
       const payload = openCookie(signInKeys, cookieHeader, signInName, now);
       if (payload === null) return null;
-      const {s, v, t} = payload;
+      const {s, v, t, p} = payload;
       if (typeof s !== 'string' || typeof v !== 'string' || typeof t !== 'number') return null;
-      return {state: s, verifier: v, createdAt: t};
+      return {state: s, verifier: v, createdAt: t, consentForced: p === 1};
     },
     clearSignIn: () => clear(signInName),
   };

@@ -2,10 +2,10 @@ import type {Config} from './config.js';
 import type {Session} from './token-cookie.js';
 import {GMAIL_READONLY_SCOPE, type GoogleEndpoints} from './oauth-client.js';
 
-/** Tokens from a successful code exchange: what a session holds (any id_token is dropped here). */
-export type GrantedTokens = Session;
+/** Tokens from a token request: what a session holds (any id_token is dropped here). */
+export type GrantedTokens = Omit<Session, 'id'>;
 
-/** The outcome of redeeming a code: expected failures are values, not exceptions. */
+/** The outcome of a token request: expected failures are values, not exceptions. */
 export type ExchangeResult =
   | {readonly ok: true; readonly tokens: GrantedTokens}
   | {
@@ -26,18 +26,61 @@ const OAUTH_ERROR_CODE = /^[a-z_]{1,64}$/;
  * Redeems an authorization code with its PKCE verifier (RFC 6749 §4.1.3, RFC 7636 §4.5).
  * Exactly one request: a code is single-use, so a failed exchange is never retried.
  */
-export async function exchangeCode(
+export function exchangeCode(
   config: Config,
   endpoints: GoogleEndpoints,
   code: string,
   verifier: string,
-  now: () => number = Date.now,
 ): Promise<ExchangeResult> {
-  const body = new URLSearchParams({
+  const grant = {
     grant_type: 'authorization_code',
     code,
     code_verifier: verifier,
     redirect_uri: config.redirectUri,
+  };
+  return requestTokens(config, endpoints, grant, GMAIL_READONLY_SCOPE, config.googleTimeoutMs);
+}
+
+// Refreshes under way in this instance, by refresh token: concurrent requests share one.
+const refreshesInFlight = new Map<string, Promise<ExchangeResult>>();
+
+/**
+ * Gets a new access token with the session's refresh token (RFC 6749 §6), in one request;
+ * concurrent calls for the same session in this instance share it (single flight).
+ */
+export function refreshAccessToken(
+  config: Config,
+  endpoints: GoogleEndpoints,
+  session: Session,
+  timeoutMs: number,
+): Promise<ExchangeResult> {
+  const refreshToken = session.refreshToken;
+  if (refreshToken === undefined) throw new Error('refreshAccessToken() needs a refresh token');
+  const inFlight = refreshesInFlight.get(refreshToken);
+  if (inFlight !== undefined) return inFlight;
+  const grant = {grant_type: 'refresh_token', refresh_token: refreshToken};
+  const request = requestTokens(config, endpoints, grant, session.scope, timeoutMs)
+    .then((result): ExchangeResult => {
+      if (!result.ok) return result;
+      // Google usually keeps the refresh token; it sends a new one only when it rotates it.
+      const tokens = {...result.tokens, refreshToken: result.tokens.refreshToken ?? refreshToken};
+      return {ok: true, tokens};
+    })
+    .finally(() => refreshesInFlight.delete(refreshToken));
+  refreshesInFlight.set(refreshToken, request);
+  return request;
+}
+
+/** One POST to the token endpoint with our client credentials (client_secret_post, RFC 6749 §2.3.1). */
+async function requestTokens(
+  config: Config,
+  endpoints: GoogleEndpoints,
+  grant: Record<string, string>,
+  requestedScope: string,
+  timeoutMs: number,
+): Promise<ExchangeResult> {
+  const body = new URLSearchParams({
+    ...grant,
     client_id: config.clientId,
     client_secret: config.clientSecret,
   });
@@ -49,14 +92,14 @@ export async function exchangeCode(
       headers: {accept: 'application/json'},
       body,
       redirect: 'error',
-      signal: AbortSignal.timeout(config.googleTimeoutMs),
+      signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
     });
     json = JSON.parse(await response.text());
   } catch {
     return failure('unavailable', null, null); // network error, timeout, reset or not JSON
   }
   if (!response.ok) return classifyError(response.status, json);
-  const tokens = parseTokenResponse(json, now());
+  const tokens = parseTokenResponse(json, Date.now(), requestedScope);
   return tokens === null ? failure('unavailable', response.status, null) : {ok: true, tokens};
 }
 
@@ -81,7 +124,11 @@ function failure(
 }
 
 /** Validates a token response (RFC 6749 §5.1); null when it is not one we can use. */
-export function parseTokenResponse(json: unknown, now: number): GrantedTokens | null {
+export function parseTokenResponse(
+  json: unknown,
+  now: number,
+  requestedScope: string = GMAIL_READONLY_SCOPE,
+): GrantedTokens | null {
   if (typeof json !== 'object' || json === null) return null;
   const field = (name: string): unknown => {
     const value: unknown = Object.hasOwn(json, name) ? Reflect.get(json, name) : undefined;
@@ -90,7 +137,7 @@ export function parseTokenResponse(json: unknown, now: number): GrantedTokens | 
   const accessToken = field('access_token');
   const tokenType = field('token_type');
   const expiresIn = field('expires_in');
-  const scope = field('scope') ?? GMAIL_READONLY_SCOPE; // §5.1: omitted scope means as requested
+  const scope = field('scope') ?? requestedScope; // §5.1: omitted scope means as requested
   const refreshToken = field('refresh_token');
   if (!isToken(accessToken, MAX_ACCESS_TOKEN_LENGTH)) return null;
   if (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer') return null; // §7.1
@@ -105,4 +152,27 @@ function isToken(value: unknown, maxLength: number): value is string {
   return (
     typeof value === 'string' && value.length <= maxLength && /^[A-Za-z0-9\-._~+/]+=*$/.test(value)
   );
+}
+
+/**
+ * Revokes a token at Google (RFC 7009 §2.1; revoking either token of a grant ends the grant).
+ * True when Google confirmed it; false on any failure (the caller signs out regardless).
+ */
+export async function revokeToken(
+  config: Config,
+  endpoints: GoogleEndpoints,
+  token: string,
+): Promise<boolean> {
+  try {
+    const response = await fetch(endpoints.revoke, {
+      method: 'POST',
+      body: new URLSearchParams({token}),
+      redirect: 'error',
+      signal: AbortSignal.timeout(config.googleTimeoutMs),
+    });
+    await response.arrayBuffer();
+    return response.ok;
+  } catch {
+    return false;
+  }
 }

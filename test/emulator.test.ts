@@ -110,7 +110,7 @@ async function autoAuthorize(
   }
 }
 
-/** A fresh S256 code for an offline grant, and its verifier. */
+/** A fresh S256 code for an offline grant (prompt=consent, so it carries a refresh token). */
 async function newCode(
   overrides: Record<string, string | null> = {},
 ): Promise<{code: string; verifier: string}> {
@@ -119,6 +119,7 @@ async function newCode(
     code_challenge: challenge,
     code_challenge_method: 'S256',
     access_type: 'offline',
+    prompt: 'consent',
     ...overrides,
   });
   return {code: text(redirect.searchParams.get('code')), verifier};

@@ -24,10 +24,13 @@ describe('html', () => {
   });
 
   it('renderLabelsPage() shows each label name as text', () => {
-    const text = renderLabelsPage([
-      {id: 'INBOX', name: 'INBOX', type: 'system'},
-      {id: 'L1', name: HOSTILE, type: 'user'},
-    ]).text;
+    const text = renderLabelsPage(
+      [
+        {id: 'INBOX', name: 'INBOX', type: 'system'},
+        {id: 'L1', name: HOSTILE, type: 'user'},
+      ],
+      {action: '/oauth2signout', csrf: 'token'},
+    ).text;
     assert.match(text, /2 labels/);
     assert.ok(text.includes(escapeHtml(HOSTILE)));
     assert.doesNotMatch(text, /<img/);

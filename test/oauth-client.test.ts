@@ -63,7 +63,7 @@ describe('oauth-client', () => {
   ];
   for (const [name, expiresAt, scope, expected] of usable) {
     it(`isSessionUsable() is ${expected} for a session ${name}`, () => {
-      assert.equal(isSessionUsable({accessToken: 'a', expiresAt, scope}, NOW), expected);
+      assert.equal(isSessionUsable({id: 'i', accessToken: 'a', expiresAt, scope}, NOW), expected);
     });
   }
 });

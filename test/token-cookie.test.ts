@@ -14,6 +14,7 @@ const KEY_2 = Buffer.alloc(32, 9);
 const NOW = 1_800_000_000_000;
 // Realistic sizes: Google access tokens run to ~220 characters, refresh tokens ~100.
 const SESSION: Session = {
+  id: 'AAAAAAAAAAAAAAAAAAAAAA',
   accessToken: 'ya29.' + 'a'.repeat(215),
   expiresAt: NOW + 3599_000,
   scope: 'https://www.googleapis.com/auth/gmail.readonly',
@@ -22,6 +23,7 @@ const SIGN_IN = {
   state: 's'.repeat(43),
   verifier: 'v'.repeat(43),
   createdAt: NOW,
+  consentForced: false,
 };
 
 /** The `name=value` part of a Set-Cookie header, as a browser would send it back. */
@@ -48,6 +50,11 @@ describe('token cookies', () => {
   it('openSignIn() returns the sign-in that sealSignIn() sealed', () => {
     const header = cookies.sealSignIn(SIGN_IN);
     assert.deepEqual(cookies.openSignIn(cookieOf(header), NOW + 1000), SIGN_IN);
+  });
+
+  it('openSignIn() keeps the consentForced mark', () => {
+    const header = cookies.sealSignIn({...SIGN_IN, consentForced: true});
+    assert.equal(cookies.openSignIn(cookieOf(header), NOW)?.consentForced, true);
   });
 
   it('sealSession() uses a fresh IV each time', () => {

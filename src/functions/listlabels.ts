@@ -1,17 +1,25 @@
 import type {HttpFunction, Request, Response} from '@google-cloud/functions-framework';
+import {createBearerLabels, readBearerToken, sendBearerError} from '../bearer.js';
 import type {Config} from '../config.js';
-import {fetchLabels} from '../gmail-labels.js';
+import {createCsrf} from '../csrf.js';
+import {fetchLabels, logLabelsOutcome} from '../gmail-labels.js';
 import {guard, redirect, sendJson, sendPage, sendProblem, wantsJson} from '../http.js';
 import {logEvent} from '../log.js';
-import {googleEndpoints, isSessionUsable} from '../oauth-client.js';
+import {googleEndpoints, isExpiring, isSessionUsable} from '../oauth-client.js';
 import {renderLabelsPage} from '../pages.js';
 import {PROBLEMS} from '../problems.js';
-import {createTokenCookies} from '../token-cookie.js';
+import {createTokenCookies, type Session} from '../token-cookie.js';
+import {refreshAccessToken} from '../token-exchange.js';
 
-/** Lists the signed-in user's Gmail labels as HTML, or JSON for `Accept: application/json`. */
+/**
+ * Lists the user's Gmail labels: for the session cookie as HTML (JSON for
+ * `Accept: application/json`), or for an `Authorization: Bearer` token as JSON.
+ */
 export function listlabels(config: Config): HttpFunction {
   const cookies = createTokenCookies(config.cookieSecrets, config.secureCookies);
+  const csrf = createCsrf(config.cookieSecrets);
   const endpoints = googleEndpoints(config.emulatorUrl);
+  const serveBearer = createBearerLabels(config, endpoints);
   const loginUrl = `${config.baseUrl}/oauth2init`;
   const tryAgain = {href: `${config.baseUrl}/listlabels`, text: 'Try again'};
 
@@ -19,24 +27,25 @@ export function listlabels(config: Config): HttpFunction {
     res.append('Set-Cookie', cookies.clearSession());
     if (!wantsJson(req)) return redirect(res, 302, loginUrl);
     res.set('WWW-Authenticate', 'Cookie realm="listlabels"');
-    sendJson(res, 401, {
-      error: 'login_required',
-      message: 'Sign in first.',
-      login_url: loginUrl,
-    });
+    sendJson(res, 401, {error: 'login_required', message: 'Sign in first.', login_url: loginUrl});
+  };
+  const unavailable = (req: Request, res: Response, retryAfterSeconds: number): void => {
+    res.set('Retry-After', String(retryAfterSeconds));
+    sendProblem(req, res, {...PROBLEMS.gmailUnavailable, action: tryAgain});
   };
 
-  return guard('listlabels', async (req, res) => {
-    const session = cookies.openSession(req.headers.cookie);
+  const serveSession = async (req: Request, res: Response): Promise<void> => {
+    let session = cookies.openSession(req.headers.cookie);
     if (session === null || !isSessionUsable(session, Date.now())) return signInAgain(req, res);
-    const outcome = await fetchLabels(config, endpoints, session);
-    if (outcome.kind !== 'ok') {
-      const status = 'status' in outcome ? (outcome.status ?? 0) : 0;
-      logEvent('WARNING', 'gmail_error', `Gmail: ${outcome.kind}`, {
-        outcome: outcome.kind,
-        status,
-      });
+    if (isExpiring(session, Date.now())) {
+      const refreshed = await refresh(session);
+      if (refreshed === 'ended') return signInAgain(req, res);
+      if (refreshed === 'unavailable') return unavailable(req, res, 5);
+      session = refreshed.session;
+      res.append('Set-Cookie', refreshed.setCookie);
     }
+    const outcome = await fetchLabels(config, endpoints, session);
+    logLabelsOutcome(outcome);
     switch (outcome.kind) {
       case 'unauthorized':
         return signInAgain(req, res);
@@ -45,26 +54,53 @@ export function listlabels(config: Config): HttpFunction {
         res.append('Set-Cookie', cookies.clearSession());
         return sendProblem(req, res, {
           ...PROBLEMS.scopeNotGranted,
-          action: {
-            href: loginUrl,
-            text: 'Grant access again',
-            jsonField: 'login_url',
-          },
+          action: {href: loginUrl, text: 'Grant access again', jsonField: 'login_url'},
         });
       case 'unavailable':
-        res.set('Retry-After', String(outcome.retryAfterSeconds));
-        return sendProblem(req, res, {
-          ...PROBLEMS.gmailUnavailable,
-          action: tryAgain,
-        });
+        return unavailable(req, res, outcome.retryAfterSeconds);
       case 'rejected':
-        return sendProblem(req, res, {
-          ...PROBLEMS.gmailRejected,
-          action: tryAgain,
-        });
+        return sendProblem(req, res, {...PROBLEMS.gmailRejected, action: tryAgain});
     }
     const labels = outcome.labels.map(({id, name, type}) => ({id, name, type}));
     if (wantsJson(req)) return sendJson(res, 200, {count: labels.length, labels});
-    sendPage(res, 200, renderLabelsPage(labels));
+    const signOut = {action: `${config.baseUrl}/oauth2signout`, csrf: csrf.tokenFor(session.id)};
+    sendPage(res, 200, renderLabelsPage(labels, signOut));
+  };
+
+  /** A new access token for an expiring session, re-sealed; or why there is none. */
+  const refresh = async (
+    session: Session,
+  ): Promise<{session: Session; setCookie: string} | 'ended' | 'unavailable'> => {
+    if (session.refreshToken === undefined) return 'ended';
+    const timeout = Math.min(config.googleTimeoutMs, config.gmailBudgetMs);
+    const result = await refreshAccessToken(config, endpoints, session, timeout);
+    if (!result.ok) {
+      const fields = {
+        reason: result.reason,
+        googleStatus: result.status ?? 0,
+        googleError: result.error ?? 'none',
+      };
+      logEvent('WARNING', 'token_refresh_failed', 'Refreshing the access token failed', fields);
+      // RFC 6749 §5.2: invalid_grant (revoked, expired) or a refused client end the session.
+      return result.reason === 'unavailable' ? 'unavailable' : 'ended';
+    }
+    const renewed: Session = {id: session.id, ...result.tokens};
+    const setCookie = cookies.sealSession(renewed);
+    if (setCookie === null) return 'ended';
+    logEvent('INFO', 'token_refreshed', 'Access token refreshed');
+    return {session: renewed, setCookie};
+  };
+
+  return guard('listlabels', async (req, res) => {
+    const token = readBearerToken(req);
+    if (token === undefined) return serveSession(req, res);
+    if (token === null)
+      return sendBearerError(
+        res,
+        400,
+        'invalid_request',
+        'Expected "Authorization: Bearer <token>".',
+      );
+    return serveBearer(res, token);
   });
 }

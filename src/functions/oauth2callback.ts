@@ -5,7 +5,7 @@ import {guard, redirect, sendProblem} from '../http.js';
 import {logEvent, type LogFields} from '../log.js';
 import {GMAIL_READONLY_SCOPE, googleEndpoints, hasScope} from '../oauth-client.js';
 import {authorizationErrorProblem, PROBLEMS, type StatusProblem} from '../problems.js';
-import {statesMatch} from '../sign-in.js';
+import {newSessionId, startSignIn, statesMatch} from '../sign-in.js';
 import {createTokenCookies} from '../token-cookie.js';
 import {exchangeCode, type ExchangeResult} from '../token-exchange.js';
 
@@ -57,7 +57,17 @@ export function oauth2callback(config: Config): HttpFunction {
         const action = {href: startAgain.href, text: 'Grant access again'};
         return fail('scope_not_granted', {...PROBLEMS.scopeNotGranted, action});
       }
-      const sessionCookie = cookies.sealSession(result.tokens);
+      if (config.accessType === 'offline' && result.tokens.refreshToken === undefined) {
+        // Google sends a refresh token only at first consent: ask once more with prompt=consent.
+        if (!signIn.consentForced) {
+          const again = startSignIn(config, endpoints, cookies, true);
+          res.append('Set-Cookie', again.setCookie);
+          logEvent('NOTICE', 'consent_prompted', 'No refresh token: asking for consent again');
+          return redirect(res, 302, again.location);
+        }
+        logEvent('WARNING', 'refresh_token_missing', 'Still no refresh token: short session');
+      }
+      const sessionCookie = cookies.sealSession({id: newSessionId(), ...result.tokens});
       if (sessionCookie === null) return fail('session_too_large', PROBLEMS.sessionTooLarge);
       res.append('Set-Cookie', sessionCookie);
       logEvent('INFO', 'sign_in_completed', 'Sign-in completed');

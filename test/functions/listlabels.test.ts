@@ -23,6 +23,7 @@ describe('listlabels', () => {
   const sealed = (s: Partial<Session>): string => {
     const cookies = createTokenCookies(h.config.cookieSecrets, false);
     const full: Session = {
+      id: 'session-id',
       accessToken: h.emulator.mintAccessToken(),
       expiresAt: Date.now() + 3600_000,
       scope: GMAIL,

@@ -81,6 +81,7 @@ await h.callback.get(
 // listlabels with a sentinel session, under every Gmail fault.
 const sentinelSession = createTokenCookies(config.cookieSecrets, false)
   .sealSession({
+    id: 'sentinel-session',
     accessToken: SENTINEL.accessToken,
     refreshToken: SENTINEL.refreshToken,
     expiresAt: Date.now() + 3600_000,

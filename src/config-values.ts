@@ -1,0 +1,106 @@
+/** Parsers for single configuration values; each throws a ConfigError naming its variable. */
+
+/** A configuration problem, naming the variable that is wrong. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+    readonly missing = false,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The least a cookie key may hold. */
+export const MIN_COOKIE_KEY_BYTES = 32;
+const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
+/** PORT: 0-65535, default 8080. */
+export function parsePort(value: string | undefined): number {
+  if (value === undefined || value === '') return 8080;
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
+    throw new ConfigError('PORT', `expected a port number, got "${value}"`);
+  }
+  return Number(value);
+}
+
+/** ACCESS_TYPE: online (default) or offline. */
+export function parseAccessType(value: string | undefined): 'online' | 'offline' {
+  if (value === undefined || value === '' || value === 'online') return 'online';
+  if (value === 'offline') return 'offline';
+  throw new ConfigError('ACCESS_TYPE', `expected "online" or "offline", got "${value}"`);
+}
+
+/** GOOGLE_CLOUD_PROJECT: a project id, or null. */
+export function parseProjectId(value: string | undefined): string | null {
+  if (value === undefined || value === '') return null;
+  // Project ids: 6-30 lowercase letters, digits and hyphens (Resource Manager naming rules).
+  if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(value)) {
+    throw new ConfigError('GOOGLE_CLOUD_PROJECT', `expected a project id, got "${value}"`);
+  }
+  return value;
+}
+
+/** BASE_URL: an http(s) origin with optional path, normalised without a trailing slash. */
+export function parseBaseUrl(value: string | undefined, port: number, deployed: boolean): string {
+  if (value === undefined || value === '') {
+    if (deployed) {
+      throw new ConfigError(
+        'BASE_URL',
+        'is required when deployed (https://REGION-PROJECT.cloudfunctions.net)',
+        true,
+      );
+    }
+    return `http://localhost:${port}`;
+  }
+  const url = parseHttpUrl('BASE_URL', value);
+  if (url.search || url.hash || url.username || url.password) {
+    throw new ConfigError(
+      'BASE_URL',
+      'must be an origin with an optional path, without query, fragment or credentials',
+    );
+  }
+  if (deployed && url.protocol !== 'https:') {
+    throw new ConfigError('BASE_URL', 'must be https when deployed');
+  }
+  return (url.origin + url.pathname).replace(/\/+$/, '');
+}
+
+/** GOOGLE_EMULATOR_URL: an http(s) origin, never when deployed; null when unset. */
+export function parseEmulatorUrl(value: string | undefined, deployed: boolean): string | null {
+  if (value === undefined || value === '') return null;
+  if (deployed) {
+    throw new ConfigError('GOOGLE_EMULATOR_URL', 'must not be set when deployed');
+  }
+  const url = parseHttpUrl('GOOGLE_EMULATOR_URL', value);
+  if (url.pathname !== '/' || url.search || url.hash) {
+    throw new ConfigError('GOOGLE_EMULATOR_URL', 'must be an origin such as http://127.0.0.1:9090');
+  }
+  return url.origin;
+}
+
+/** An http(s) URL, or a ConfigError naming `variable`. */
+export function parseHttpUrl(variable: string, value: string): URL {
+  const url = URL.canParse(value) ? new URL(value) : null;
+  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ConfigError(variable, `expected an http(s) URL, got "${value}"`);
+  }
+  return url;
+}
+
+/** COOKIE_SECRET: comma-separated base64 keys of at least 32 bytes; null when unset. */
+export function parseCookieSecrets(value: string | undefined): Buffer[] | null {
+  if (value === undefined || value.trim() === '') return null;
+  return value.split(',').map((part, index) => {
+    const text = part.trim();
+    const key = BASE64.test(text) ? Buffer.from(text, 'base64') : null;
+    if (key === null || key.length < MIN_COOKIE_KEY_BYTES) {
+      throw new ConfigError(
+        'COOKIE_SECRET',
+        `key ${index + 1} must be base64 of at least ${MIN_COOKIE_KEY_BYTES} random bytes (openssl rand -base64 32)`,
+      );
+    }
+    return key;
+  });
+}

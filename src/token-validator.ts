@@ -1,0 +1,93 @@
+import {createHash} from 'node:crypto';
+import type {Config} from './config.js';
+import {GMAIL_READONLY_SCOPE, hasScope, type GoogleEndpoints} from './oauth-client.js';
+
+/** What tokeninfo says of a bearer token, as far as listlabels needs to know. */
+export type TokenCheck =
+  | {readonly ok: true; readonly scope: string; readonly expiresAt: number}
+  | {readonly ok: false; readonly reason: 'invalid_token' | 'insufficient_scope' | 'unavailable'};
+
+/** Checks bearer tokens with Google's tokeninfo endpoint, caching good answers briefly. */
+export interface TokenValidator {
+  check(token: string): Promise<TokenCheck>;
+}
+
+/** How long a good answer is reused, and how many are kept, per instance. */
+export const TOKEN_CACHE_TTL_MS = 60_000;
+export const TOKEN_CACHE_MAX_ENTRIES = 1000;
+
+interface Entry {
+  readonly scope: string;
+  readonly expiresAt: number;
+  readonly until: number;
+}
+
+/**
+ * A validator for this instance. A token must be unexpired, issued to our client (`aud`, so a
+ * token minted for another app is refused) and carry gmail.readonly. The cache is keyed by a
+ * hash of the token and holds only positive answers, never past the token's expiry.
+ */
+export function createTokenValidator(config: Config, endpoints: GoogleEndpoints): TokenValidator {
+  const cache = new Map<string, Entry>();
+  return {
+    async check(token) {
+      const key = createHash('sha256').update(token).digest('base64url');
+      const now = Date.now();
+      const hit = cache.get(key);
+      if (hit !== undefined && hit.until > now)
+        return {ok: true, scope: hit.scope, expiresAt: hit.expiresAt};
+      cache.delete(key);
+      const info = await fetchTokenInfo(config, endpoints, token);
+      if (info === 'invalid' || info === 'unavailable') {
+        return {ok: false, reason: info === 'invalid' ? 'invalid_token' : 'unavailable'};
+      }
+      if (info.aud !== config.clientId || info.expiresAt <= now)
+        return {ok: false, reason: 'invalid_token'};
+      if (!hasScope(info.scope, GMAIL_READONLY_SCOPE))
+        return {ok: false, reason: 'insufficient_scope'};
+      if (cache.size >= TOKEN_CACHE_MAX_ENTRIES) cache.delete(cache.keys().next().value ?? '');
+      cache.set(key, {
+        scope: info.scope,
+        expiresAt: info.expiresAt,
+        until: Math.min(now + TOKEN_CACHE_TTL_MS, info.expiresAt),
+      });
+      return {ok: true, scope: info.scope, expiresAt: info.expiresAt};
+    },
+  };
+}
+
+interface TokenInfo {
+  readonly aud: string;
+  readonly scope: string;
+  readonly expiresAt: number;
+}
+
+/** POSTs the token to tokeninfo (in the body, so it never sits in a URL or an access log). */
+async function fetchTokenInfo(
+  config: Config,
+  endpoints: GoogleEndpoints,
+  token: string,
+): Promise<TokenInfo | 'invalid' | 'unavailable'> {
+  let response: Response;
+  let json: unknown;
+  try {
+    response = await fetch(endpoints.tokeninfo, {
+      method: 'POST',
+      headers: {accept: 'application/json'},
+      body: new URLSearchParams({access_token: token}),
+      redirect: 'error',
+      signal: AbortSignal.timeout(config.googleTimeoutMs),
+    });
+    json = JSON.parse(await response.text());
+  } catch {
+    return 'unavailable';
+  }
+  if (response.status === 429 || response.status >= 500) return 'unavailable';
+  if (!response.ok || typeof json !== 'object' || json === null) return 'invalid';
+  const aud: unknown = Reflect.get(json, 'aud');
+  const scope: unknown = Reflect.get(json, 'scope');
+  const exp: unknown = Reflect.get(json, 'exp'); // seconds since epoch, as a string
+  if (typeof aud !== 'string' || typeof scope !== 'string') return 'invalid';
+  if (typeof exp !== 'string' || !/^\d{1,12}$/.test(exp)) return 'invalid';
+  return {aud, scope, expiresAt: Number(exp) * 1000};
+}
