@@ -1,6 +1,6 @@
 import type {HttpFunction, Request, Response} from '@google-cloud/functions-framework';
 import {CONTENT_SECURITY_POLICY, type SafeHtml} from './html.js';
-import {describeError, logEvent} from './log.js';
+import {describeError, logEvent, withRequestTrace} from './log.js';
 import {renderProblemPage} from './pages.js';
 import {PROBLEMS, type StatusProblem} from './problems.js';
 
@@ -24,7 +24,9 @@ export function guard(
   methods: readonly string[] = ['GET', 'HEAD'],
 ): HttpFunction {
   const allow = methods.join(', ');
-  return async (req: Request, res: Response): Promise<void> => {
+  return (req: Request, res: Response): Promise<void> =>
+    withRequestTrace(req.headers, () => answer(req, res));
+  async function answer(req: Request, res: Response): Promise<void> {
     res.set(SECURITY_HEADERS);
     if (!methods.includes(req.method)) {
       res.set('Allow', allow);
@@ -47,7 +49,7 @@ export function guard(
       }
       sendProblem(req, res, PROBLEMS.internalError);
     }
-  };
+  }
 }
 
 /** True when the client prefers JSON to HTML (`Accept: application/json`). */

@@ -5,6 +5,7 @@ import {oauth2callback} from './functions/oauth2callback.js';
 import {oauth2init} from './functions/oauth2init.js';
 import {oauth2signout} from './functions/oauth2signout.js';
 import {guard, sendProblem} from './http.js';
+import {setTraceProject} from './log.js';
 import {PROBLEMS} from './problems.js';
 
 /** The deployed functions, by the name each is deployed and reached under. */
@@ -17,6 +18,7 @@ export const FUNCTION_NAMES = [
 
 /** Registers the functions with functions-framework. */
 export function registerFunctions(config: Config): void {
+  setTraceProject(config.projectId);
   http('oauth2init', oauth2init(config));
   http('oauth2callback', oauth2callback(config));
   http('listlabels', listlabels(config));

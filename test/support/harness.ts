@@ -16,6 +16,7 @@ export interface Harness {
   readonly init: TestAgent;
   readonly callback: TestAgent;
   readonly labels: TestAgent;
+  readonly signout: TestAgent;
 }
 
 /** Starts an emulator on a free port and registers the functions against it. */
@@ -42,6 +43,7 @@ export async function startHarness(
     init: request(getTestServer('oauth2init')),
     callback: request(getTestServer('oauth2callback')),
     labels: request(getTestServer('listlabels')),
+    signout: request(getTestServer('oauth2signout')),
   };
 }
 
