@@ -41,12 +41,20 @@ export function exchangeCode(
   return requestTokens(config, endpoints, grant, GMAIL_READONLY_SCOPE, config.googleTimeoutMs);
 }
 
-// Refreshes under way in this instance, by refresh token: concurrent requests share one.
+// Refreshes in this instance, by refresh token: those under way, and for a few seconds the
+// finished ones, so requests that still carry the old cookie share the new token.
 const refreshesInFlight = new Map<string, Promise<ExchangeResult>>();
+const recentRefreshes = new Map<
+  string,
+  {readonly result: ExchangeResult; readonly until: number}
+>();
+const REUSE_REFRESH_MS = 10_000;
+const MAX_RECENT_REFRESHES = 1000;
 
 /**
- * Gets a new access token with the session's refresh token (RFC 6749 §6), in one request;
- * concurrent calls for the same session in this instance share it (single flight).
+ * Gets a new access token with the session's refresh token (RFC 6749 §6), in one request.
+ * Calls for the same session in this instance share it (single flight), including calls that
+ * arrive within seconds after it finished.
  */
 export function refreshAccessToken(
   config: Config,
@@ -56,6 +64,9 @@ export function refreshAccessToken(
 ): Promise<ExchangeResult> {
   const refreshToken = session.refreshToken;
   if (refreshToken === undefined) throw new Error('refreshAccessToken() needs a refresh token');
+  const recent = recentRefreshes.get(refreshToken);
+  if (recent !== undefined && recent.until > Date.now()) return Promise.resolve(recent.result);
+  recentRefreshes.delete(refreshToken);
   const inFlight = refreshesInFlight.get(refreshToken);
   if (inFlight !== undefined) return inFlight;
   const grant = {grant_type: 'refresh_token', refresh_token: refreshToken};
@@ -64,11 +75,22 @@ export function refreshAccessToken(
       if (!result.ok) return result;
       // Google usually keeps the refresh token; it sends a new one only when it rotates it.
       const tokens = {...result.tokens, refreshToken: result.tokens.refreshToken ?? refreshToken};
+      rememberRefresh(refreshToken, {ok: true, tokens});
       return {ok: true, tokens};
     })
     .finally(() => refreshesInFlight.delete(refreshToken));
   refreshesInFlight.set(refreshToken, request);
   return request;
+}
+
+function rememberRefresh(refreshToken: string, result: ExchangeResult & {ok: true}): void {
+  // Never hand out a token in its last seconds.
+  const until = Math.min(Date.now() + REUSE_REFRESH_MS, result.tokens.expiresAt - 5_000);
+  if (until <= Date.now()) return;
+  if (recentRefreshes.size >= MAX_RECENT_REFRESHES) {
+    recentRefreshes.delete(recentRefreshes.keys().next().value ?? '');
+  }
+  recentRefreshes.set(refreshToken, {result, until});
 }
 
 /** One POST to the token endpoint with our client credentials (client_secret_post, RFC 6749 §2.3.1). */
