@@ -121,3 +121,79 @@ describe('the whole flow in Chromium', {skip: missing ? INSTALL_HINT : false}, (
     await context.close();
   });
 });
+
+describe('long sessions and sign-out in Chromium', {skip: missing ? INSTALL_HINT : false}, () => {
+  let origin: DevOrigin;
+  let browser: Browser;
+  before(async () => {
+    origin = await startDevOrigin({accessType: 'offline'});
+    origin.emulator.accessTokenTtlSeconds = 1; // every visit needs a refresh
+    browser = await chromium.launch({executablePath: CHROMIUM, args: FLAGS});
+  });
+  after(async () => {
+    await browser?.close();
+    await origin?.close();
+  });
+
+  it('Chromium keeps a session with 1-second tokens working through refreshes, then signs out', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${origin.baseUrl}/oauth2init`);
+    await page.getByRole('button', {name: 'Allow'}).click();
+    await page.waitForURL(`${origin.baseUrl}/listlabels`);
+    await page.getByRole('heading', {name: 'Your Gmail labels'}).waitFor();
+
+    const refreshes = (): number =>
+      origin.emulator.requests.filter(
+        r => r.route === 'token' && r.params.grant_type === 'refresh_token',
+      ).length;
+    const before = refreshes();
+    for (let i = 0; i < 2; i++) {
+      await new Promise(resolve => setTimeout(resolve, 1100)); // the access token has expired
+      const response = await page.reload();
+      assert.equal(response?.status(), 200);
+      assert.ok(page.url().endsWith('/listlabels'), 'no new sign-in');
+    }
+    assert.ok(refreshes() - before >= 2, `refreshed ${refreshes() - before} times`);
+
+    const revokesBefore = origin.emulator.requests.filter(r => r.route === 'revoke').length;
+    await page.getByRole('button', {name: 'Sign out'}).click();
+    await page.getByRole('heading', {name: 'You are signed out'}).waitFor();
+    assert.ok((await page.textContent('body'))?.includes('revoked at Google'));
+    assert.equal(
+      origin.emulator.requests.filter(r => r.route === 'revoke').length - revokesBefore,
+      1,
+    );
+    assert.equal(
+      (await context.cookies()).find(c => c.name === 'oauth2_session'),
+      undefined,
+    );
+
+    await page.goto(`${origin.baseUrl}/listlabels`);
+    assert.ok(
+      page.url().startsWith(`${origin.emulator.url}/o/oauth2/v2/auth?`),
+      'signed out for real',
+    );
+    await context.close();
+  });
+
+  it('Chromium refuses a sign-out posted from another site', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${origin.baseUrl}/oauth2init`);
+    await page.getByRole('button', {name: 'Allow'}).click();
+    await page.waitForURL(`${origin.baseUrl}/listlabels`);
+    // A page on the emulator's origin (another site) that posts to oauth2signout.
+    const attack = `${origin.emulator.url}/o/oauth2/v2/auth/consent`;
+    await page.goto(attack).catch(() => undefined);
+    await page.setContent(
+      `<form method="post" action="${origin.baseUrl}/oauth2signout"><input name="csrf" value="x"><button>Go</button></form>`,
+    );
+    const response = page.waitForResponse(r => r.url() === `${origin.baseUrl}/oauth2signout`);
+    await page.getByRole('button', {name: 'Go'}).click();
+    assert.equal((await response).status(), 403);
+    await page.goto(`${origin.baseUrl}/listlabels`);
+    assert.equal(page.url(), `${origin.baseUrl}/listlabels`, 'still signed in');
+    await context.close();
+  });
+});

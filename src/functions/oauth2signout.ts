@@ -57,12 +57,16 @@ export function oauth2signout(config: Config): HttpFunction {
   );
 }
 
-/** False when Sec-Fetch-Site or Origin say the request came from another site. */
+/**
+ * False when Sec-Fetch-Site or Origin say the request came from another site. With our
+ * Referrer-Policy: no-referrer, browsers send `Origin: null` on our own form posts (Fetch
+ * §3.2.5 "serializing a request origin"), so "null" proves nothing either way.
+ */
 function isSameOrigin(req: Request, baseUrl: string): boolean {
   const site = req.headers['sec-fetch-site'];
   if (site !== undefined && site !== 'same-origin') return false;
   const origin = req.headers.origin;
-  return origin === undefined || origin === new URL(baseUrl).origin;
+  return origin === undefined || origin === 'null' || origin === new URL(baseUrl).origin;
 }
 
 /** A string field of a form-encoded body; undefined for anything else. */
