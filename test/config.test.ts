@@ -234,6 +234,18 @@ describe('loadConfig()', () => {
       variable: 'GOOGLE_SDK_NODE_LOGGING',
       message: /log tokens/,
     },
+    {
+      name: 'an unknown ACCESS_TYPE',
+      env: {...CLIENT, ACCESS_TYPE: 'forever'},
+      variable: 'ACCESS_TYPE',
+      message: /"online" or "offline"/,
+    },
+    {
+      name: 'a malformed project id',
+      env: {...CLIENT, GOOGLE_CLOUD_PROJECT: 'My Project'},
+      variable: 'GOOGLE_CLOUD_PROJECT',
+      message: /project id/,
+    },
   ];
   for (const c of cases) {
     it(`loadConfig() names ${c.variable} for ${c.name}`, () => {
@@ -251,6 +263,16 @@ describe('loadConfig()', () => {
       COOKIE_SECRET: 'sentinel-cookie-key',
     });
     assert.doesNotMatch(error.message, /sentinel/);
+  });
+
+  it('loadConfig() reads ACCESS_TYPE (online by default) and GOOGLE_CLOUD_PROJECT', () => {
+    assert.equal(loadConfig({...CLIENT}).accessType, 'online');
+    assert.equal(loadConfig({...CLIENT, ACCESS_TYPE: 'offline'}).accessType, 'offline');
+    assert.equal(loadConfig({...CLIENT}).projectId, null);
+    assert.equal(
+      loadConfig({...CLIENT, GOOGLE_CLOUD_PROJECT: 'my-project-1'}).projectId,
+      'my-project-1',
+    );
   });
 
   it('loadConfig() warns locally when GOOGLE_SDK_NODE_LOGGING is set', () => {

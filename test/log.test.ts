@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, it} from 'node:test';
 import {promisify} from 'node:util';
-import {describeError, logEvent} from '../src/log.js';
+import {describeError, logEvent, setTraceProject, withRequestTrace} from '../src/log.js';
 
 const run = promisify(execFile);
 
@@ -23,6 +23,14 @@ describe('logs', () => {
     assert.ok(secrets.length > 30, `collected ${secrets.length} secret values`);
     assert.match(output, /"event":"token_exchange_failed"/, 'the failure paths did log');
     assert.match(output, /"event":"gmail_error"/);
+    for (const event of [
+      'token_refresh_failed',
+      'bearer_rejected',
+      'sign_out_refused',
+      'signed_out',
+    ]) {
+      assert.match(output, new RegExp(`"event":"${event}"`));
+    }
     for (const secret of secrets.filter(s => s.length >= 8)) {
       assert.ok(
         !output.includes(secret),
@@ -66,4 +74,38 @@ describe('logs', () => {
       event: 'example',
     });
   });
+
+  const traces: [string, Record<string, string>, string | undefined][] = [
+    [
+      'traceparent',
+      {traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'},
+      '4bf92f3577b34da6a3ce929d0e0e4736',
+    ],
+    [
+      'X-Cloud-Trace-Context',
+      {'x-cloud-trace-context': '105445AA7843BC8BF206B12000100000/1;o=1'},
+      '105445aa7843bc8bf206b12000100000',
+    ],
+    [
+      'a malformed header',
+      {traceparent: '00-xyz-1-01', 'x-cloud-trace-context': '"><script>'},
+      undefined,
+    ],
+    ['no header', {}, undefined],
+  ];
+  for (const [name, headers, traceId] of traces) {
+    it(`logEvent() carries the request's trace from ${name}`, t => {
+      const lines: string[] = [];
+      t.mock.method(process.stdout, 'write', (chunk: string) => lines.push(chunk));
+      setTraceProject('my-project');
+      withRequestTrace(headers, () => logEvent('INFO', 'example', 'In a request'));
+      setTraceProject(null);
+      withRequestTrace(headers, () => logEvent('INFO', 'example', 'Project unknown'));
+      t.mock.restoreAll();
+      const [withProject, withoutProject] = lines.map(line => JSON.parse(line));
+      const expected = traceId === undefined ? undefined : `projects/my-project/traces/${traceId}`;
+      assert.equal(withProject['logging.googleapis.com/trace'], expected);
+      assert.equal(withoutProject['logging.googleapis.com/trace'], undefined);
+    });
+  }
 });

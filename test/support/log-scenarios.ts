@@ -114,6 +114,50 @@ await h.labels
   .set('Cookie', sentinelSession)
   .send('{"a": ');
 
+// Refreshing a sentinel refresh token (unknown to Google: invalid_grant), and under faults.
+const expiring = createTokenCookies(config.cookieSecrets, false)
+  .sealSession({
+    id: 'sentinel-session',
+    accessToken: SENTINEL.accessToken,
+    refreshToken: SENTINEL.refreshToken,
+    expiresAt: Date.now() + 1000,
+    scope: 'https://www.googleapis.com/auth/gmail.readonly',
+  })!
+  .split(';')[0]!;
+remember([expiring]);
+for (const fault of [
+  null,
+  {status: 500},
+  {reset: true},
+  {body: `{"access_token":"${SENTINEL.accessToken}"`},
+]) {
+  if (fault) h.emulator.fault('token', fault);
+  await h.labels.get('/listlabels').set('Cookie', expiring);
+  h.emulator.clearFaults();
+}
+
+// Bearer tokens: a sentinel one (refused by tokeninfo) and a real one under faults.
+await h.labels.get('/listlabels').set('Authorization', `Bearer ${SENTINEL.accessToken}`);
+const bearer = h.emulator.mintAccessToken();
+seen.add(bearer);
+h.emulator.fault('tokeninfo', {status: 500});
+await h.labels.get('/listlabels').set('Authorization', `Bearer ${bearer}`);
+h.emulator.fault('labels', {status: 401});
+await h.labels.get('/listlabels').set('Authorization', `Bearer ${bearer}`);
+h.emulator.clearFaults();
+
+// Sign-out: the page (its CSRF token is a secret too), a forged post, a real one.
+const signOutPage = await h.signout.get('/oauth2signout').set('Cookie', sentinelSession);
+const csrf = /name="csrf" value="([^"]+)"/.exec(signOutPage.text)?.[1] ?? '';
+seen.add(csrf);
+await h.signout
+  .post('/oauth2signout')
+  .set('Cookie', sentinelSession)
+  .type('form')
+  .send({csrf: 'forged'});
+h.emulator.fault('revoke', {status: 500});
+await h.signout.post('/oauth2signout').set('Cookie', sentinelSession).type('form').send({csrf});
+
 for (const request of h.emulator.requests) {
   for (const key of [
     'code',
