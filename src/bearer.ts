@@ -11,10 +11,14 @@ import {createTokenValidator} from './token-validator.js';
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 const MAX_TOKEN_LENGTH = 2048;
 
-/** The bearer token of a request: undefined without Authorization, null when it is malformed. */
-export function readBearerToken(req: Request): string | null | undefined {
+/**
+ * The bearer token of a request: undefined without Authorization, 'other-scheme' for another
+ * scheme (Basic...), null for a malformed Bearer header.
+ */
+export function readBearerToken(req: Request): string | null | undefined | 'other-scheme' {
   const header = req.headers.authorization;
   if (header === undefined) return undefined;
+  if (!/^bearer(?: |$)/i.test(header)) return 'other-scheme';
   const match = BEARER.exec(header);
   const token = match?.[1];
   return token !== undefined && token.length <= MAX_TOKEN_LENGTH ? token : null;
@@ -24,13 +28,15 @@ export function readBearerToken(req: Request): string | null | undefined {
 export function sendBearerError(
   res: Response,
   status: 400 | 401 | 403,
-  error: 'invalid_request' | 'invalid_token' | 'insufficient_scope',
+  error: 'invalid_request' | 'invalid_token' | 'insufficient_scope' | null,
   message: string,
   scope?: string,
 ): void {
   const scopeParam = scope === undefined ? '' : `, scope="${scope}"`;
-  res.set('WWW-Authenticate', `Bearer realm="listlabels", error="${error}"${scopeParam}`);
-  sendJson(res, status, {error, message});
+  // §3.1: a request without usable credentials gets the challenge with no error code.
+  const errorParam = error === null ? '' : `, error="${error}"`;
+  res.set('WWW-Authenticate', `Bearer realm="listlabels"${errorParam}${scopeParam}`);
+  sendJson(res, status, {error: error ?? 'unauthorized', message});
 }
 
 /**

@@ -78,12 +78,13 @@ async function fetchTokenInfo(
       redirect: 'error',
       signal: AbortSignal.timeout(config.googleTimeoutMs),
     });
+    if (response.status === 429 || response.status >= 500) return 'unavailable';
+    if (!response.ok) return 'invalid'; // RFC 6750: 400 invalid_token, whatever the body says
     json = JSON.parse(await response.text());
   } catch {
-    return 'unavailable';
+    return 'unavailable'; // network error, timeout, reset, or a 200 that is not JSON
   }
-  if (response.status === 429 || response.status >= 500) return 'unavailable';
-  if (!response.ok || typeof json !== 'object' || json === null) return 'invalid';
+  if (typeof json !== 'object' || json === null) return 'invalid';
   const aud: unknown = Reflect.get(json, 'aud');
   const scope: unknown = Reflect.get(json, 'scope');
   const exp: unknown = Reflect.get(json, 'exp'); // seconds since epoch, as a string

@@ -94,13 +94,17 @@ export function listlabels(config: Config): HttpFunction {
   return guard('listlabels', async (req, res) => {
     const token = readBearerToken(req);
     if (token === undefined) return serveSession(req, res);
-    if (token === null)
+    if (token === 'other-scheme') {
+      return sendBearerError(res, 401, null, 'Only "Authorization: Bearer <token>" is accepted.');
+    }
+    if (token === null) {
       return sendBearerError(
         res,
         400,
         'invalid_request',
         'Expected "Authorization: Bearer <token>".',
       );
+    }
     return serveBearer(res, token);
   });
 }

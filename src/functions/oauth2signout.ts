@@ -18,7 +18,7 @@ export function oauth2signout(config: Config): HttpFunction {
   const csrf = createCsrf(config.cookieSecrets);
   const endpoints = googleEndpoints(config.emulatorUrl);
   const action = `${config.baseUrl}/oauth2signout`;
-  const home = {href: `${config.baseUrl}/oauth2init`, text: 'Sign in'};
+  const home = {href: `${config.baseUrl}/oauth2init`, text: 'Sign in', jsonField: 'login_url'};
 
   return guard(
     'oauth2signout',
