@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {after, describe, it} from 'node:test';
+import ignore, {type Ignore} from 'ignore';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The .gcloudignore rules (gitignore syntax, which gcloud follows). */
+function loadRules(): Ignore {
+  return ignore().add(readFileSync(join(ROOT, '.gcloudignore'), 'utf8'));
+}
+
+/** Every file under `dir` that gcloud would upload, as paths relative to ROOT. */
+function listUpload(rules: Ignore, dir = ''): string[] {
+  const files: string[] = [];
+  for (const entry of readdirSync(join(ROOT, dir), {withFileTypes: true})) {
+    const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
+    if (entry.isDirectory()) {
+      // As in git, nothing under an ignored folder can come back.
+      if (!rules.ignores(`${path}/`)) files.push(...listUpload(rules, path));
+    } else if (!rules.ignores(path)) {
+      files.push(path);
+    }
+  }
+  return files;
+}
+
+const UPLOAD = listUpload(loadRules());
+
+// Root files the upload may hold: what `npm ci` and `npm run gcp-build` read, and the README.
+const ROOT_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
+const HARMLESS_ROOT_FILES = ['README.md', 'LICENSE'];
+
+describe('.gcloudignore', () => {
+  const kept: [string, string][] = [
+    ['the OAuth client file', 'client_secret.json'],
+    [
+      'the OAuth client file as Google names it',
+      'client_secret_1234-abcd.apps.googleusercontent.com.json',
+    ],
+    ['a client file elsewhere', 'src/client_secret.json'],
+    ['.env', '.env'],
+    ['.env.local', '.env.local'],
+    ['.env.production', '.env.production'],
+    ['a nested .env', 'src/.env'],
+    ['a private key', 'service-account.pem'],
+    ['a test', 'test/x.test.ts'],
+    ['a test support file', 'test/support/fake-gcloud.ts'],
+    ['a test beside the source', 'src/x.test.ts'],
+    ['the emulator', 'emulator/x.ts'],
+    ['the deploy script', 'scripts/deploy.ts'],
+    ['npm start', 'scripts/start.ts'],
+    ['local build output', 'build/src/index.js'],
+    ['installed packages', 'node_modules/cookie/index.js'],
+    ['test results', 'test-results/trace.zip'],
+    ['git', '.git/config'],
+    ['CI', '.ci/run'],
+  ];
+  const rules = loadRules();
+  for (const [what, path] of kept) {
+    it(`.gcloudignore keeps ${what} (${path}) out of the upload`, () => {
+      assert.ok(rules.ignores(path), `${path} would be uploaded`);
+    });
+  }
+
+  it('.gcloudignore uploads no secret file and no test from the real tree', () => {
+    const offending = UPLOAD.filter(path =>
+      /(^|\/)(client_secret[^/]*\.json|\.env(\..*)?|[^/]+\.(pem|key))$|\.test\.[jt]s$|^(test|emulator|scripts)\//.test(
+        path,
+      ),
+    );
+    assert.deepEqual(offending, []);
+  });
+
+  it('.gcloudignore uploads what the build needs: package files, tsconfigs and all of src/', () => {
+    for (const file of ROOT_FILES) assert.ok(UPLOAD.includes(file), `${file} is not uploaded`);
+    const sources = listFiles('src');
+    assert.ok(sources.length > 0);
+    assert.deepEqual(UPLOAD.filter(path => path.startsWith('src/')).sort(), sources);
+  });
+
+  it('.gcloudignore uploads nothing else', () => {
+    const others = UPLOAD.filter(
+      path =>
+        !path.startsWith('src/') &&
+        !ROOT_FILES.includes(path) &&
+        !HARMLESS_ROOT_FILES.includes(path),
+    );
+    assert.deepEqual(others, []);
+  });
+});
+
+describe('gcp-build', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'upload-test-'));
+  after(() => rmSync(dir, {recursive: true, force: true}));
+
+  it('gcp-build compiles the upload alone into package.json "main"', () => {
+    // What the buildpack does: npm ci (devDependencies included), then npm run gcp-build.
+    for (const path of UPLOAD) {
+      mkdirSync(dirname(join(dir, path)), {recursive: true});
+      copyFileSync(join(ROOT, path), join(dir, path));
+    }
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+    const manifest = readPackageJson(join(dir, 'package.json'));
+    assert.equal(manifest.gcpBuild, 'tsc -p tsconfig.build.json');
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    assert.equal(build.status, 0, build.stdout + build.stderr);
+    assert.ok(existsSync(join(dir, manifest.main)), `${manifest.main} was not built`);
+    assert.deepEqual(readdirSync(join(dir, 'build')), ['src'], 'only src/ is compiled');
+  });
+});
+
+function listFiles(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), {withFileTypes: true, recursive: true})
+    .filter(entry => entry.isFile())
+    .map(entry => `${entry.parentPath.slice(ROOT.length)}/${entry.name}`)
+    .sort();
+}
+
+function readPackageJson(path: string): {main: string; gcpBuild: string} {
+  const json: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  if (typeof json !== 'object' || json === null) throw new Error('package.json is not an object');
+  const main = 'main' in json ? json.main : undefined;
+  const scripts = 'scripts' in json ? json.scripts : undefined;
+  const gcpBuild =
+    typeof scripts === 'object' && scripts !== null && 'gcp-build' in scripts
+      ? scripts['gcp-build']
+      : undefined;
+  if (typeof main !== 'string' || typeof gcpBuild !== 'string') {
+    throw new Error('package.json needs "main" and scripts["gcp-build"]');
+  }
+  return {main, gcpBuild};
+}
