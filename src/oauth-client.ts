@@ -96,7 +96,6 @@ export function createOAuth2Client(
     clientId: config.clientId,
     clientSecret: config.clientSecret,
     redirectUri: config.redirectUri,
-    eagerRefreshThresholdMillis: EAGER_REFRESH_MS,
     endpoints: {
       oauth2AuthBaseUrl: endpoints.authorize,
       oauth2TokenUrl: endpoints.token,

@@ -1,4 +1,5 @@
 import type {Config} from './config.js';
+import {postForm} from './google-post.js';
 import type {Session} from './token-cookie.js';
 import {GMAIL_READONLY_SCOPE, type GoogleEndpoints} from './oauth-client.js';
 
@@ -101,28 +102,14 @@ async function requestTokens(
   requestedScope: string,
   timeoutMs: number,
 ): Promise<ExchangeResult> {
-  const body = new URLSearchParams({
-    ...grant,
-    client_id: config.clientId,
-    client_secret: config.clientSecret,
-  });
-  let response: Response;
-  let json: unknown;
-  try {
-    response = await fetch(endpoints.token, {
-      method: 'POST',
-      headers: {accept: 'application/json'},
-      body,
-      redirect: 'error',
-      signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
-    });
-    json = JSON.parse(await response.text());
-  } catch {
-    return failure('unavailable', null, null); // network error, timeout, reset or not JSON
-  }
-  if (!response.ok) return classifyError(response.status, json);
+  const form = {...grant, client_id: config.clientId, client_secret: config.clientSecret};
+  const answer = await postForm(endpoints.token, form, timeoutMs);
+  // No answer, or one that is not JSON (a proxy page, a cut body): Google was not reachable.
+  if (answer === null || answer.json === undefined) return failure('unavailable', null, null);
+  const {status, json} = answer;
+  if (status < 200 || status > 299) return classifyError(status, json);
   const tokens = parseTokenResponse(json, Date.now(), requestedScope);
-  return tokens === null ? failure('unavailable', response.status, null) : {ok: true, tokens};
+  return tokens === null ? failure('unavailable', status, null) : {ok: true, tokens};
 }
 
 function classifyError(status: number, json: unknown): ExchangeResult {
@@ -185,16 +172,6 @@ export async function revokeToken(
   endpoints: GoogleEndpoints,
   token: string,
 ): Promise<boolean> {
-  try {
-    const response = await fetch(endpoints.revoke, {
-      method: 'POST',
-      body: new URLSearchParams({token}),
-      redirect: 'error',
-      signal: AbortSignal.timeout(config.googleTimeoutMs),
-    });
-    await response.arrayBuffer();
-    return response.ok;
-  } catch {
-    return false;
-  }
+  const answer = await postForm(endpoints.revoke, {token}, config.googleTimeoutMs);
+  return answer !== null && answer.status >= 200 && answer.status <= 299;
 }

@@ -1,5 +1,6 @@
 import {createHash} from 'node:crypto';
 import type {Config} from './config.js';
+import {postForm} from './google-post.js';
 import {GMAIL_READONLY_SCOPE, hasScope, type GoogleEndpoints} from './oauth-client.js';
 
 /** What tokeninfo says of a bearer token, as far as listlabels needs to know. */
@@ -62,28 +63,19 @@ interface TokenInfo {
   readonly expiresAt: number;
 }
 
-/** POSTs the token to tokeninfo (in the body, so it never sits in a URL or an access log). */
+/** Asks tokeninfo about a token; 'invalid' or 'unavailable' when it cannot say. */
 async function fetchTokenInfo(
   config: Config,
   endpoints: GoogleEndpoints,
   token: string,
 ): Promise<TokenInfo | 'invalid' | 'unavailable'> {
-  let response: Response;
-  let json: unknown;
-  try {
-    response = await fetch(endpoints.tokeninfo, {
-      method: 'POST',
-      headers: {accept: 'application/json'},
-      body: new URLSearchParams({access_token: token}),
-      redirect: 'error',
-      signal: AbortSignal.timeout(config.googleTimeoutMs),
-    });
-    if (response.status === 429 || response.status >= 500) return 'unavailable';
-    if (!response.ok) return 'invalid'; // RFC 6750: 400 invalid_token, whatever the body says
-    json = JSON.parse(await response.text());
-  } catch {
-    return 'unavailable'; // network error, timeout, reset, or a 200 that is not JSON
-  }
+  // In the body, so the token never sits in a URL or an access log.
+  const answer = await postForm(endpoints.tokeninfo, {access_token: token}, config.googleTimeoutMs);
+  if (answer === null || answer.status === 429 || answer.status >= 500) return 'unavailable';
+  // RFC 6750: a 4xx is invalid_token, whatever the body says.
+  if (answer.status < 200 || answer.status > 299) return 'invalid';
+  const json = answer.json;
+  if (json === undefined) return 'unavailable'; // a 200 that is not JSON
   if (typeof json !== 'object' || json === null) return 'invalid';
   const aud: unknown = Reflect.get(json, 'aud');
   const scope: unknown = Reflect.get(json, 'scope');
