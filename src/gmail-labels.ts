@@ -1,5 +1,6 @@
 import type {Config} from './config.js';
-import {createGmailClient, createOAuth2Client, type GoogleEndpoints} from './oauth-client.js';
+import {createGmailClient, createOAuth2Client} from './google-clients.js';
+import type {GoogleEndpoints} from './oauth-client.js';
 import {classifyGoogleError, type TransientFailure} from './google-errors.js';
 import {logEvent} from './log.js';
 import type {Session} from './token-cookie.js';

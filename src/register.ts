@@ -1,9 +1,5 @@
-import {http} from '@google-cloud/functions-framework';
+import {http, type HttpFunction} from '@google-cloud/functions-framework';
 import type {Config} from './config.js';
-import {listlabels} from './functions/listlabels.js';
-import {oauth2callback} from './functions/oauth2callback.js';
-import {oauth2init} from './functions/oauth2init.js';
-import {oauth2signout} from './functions/oauth2signout.js';
 import {guard, sendProblem} from './http.js';
 import {setTraceProject} from './log.js';
 import {PROBLEMS} from './problems.js';
@@ -16,13 +12,33 @@ export const FUNCTION_NAMES = [
   'oauth2signout',
 ] as const;
 
-/** Registers the functions with functions-framework. */
+/** One of the deployed functions' names. */
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+type Factory = (config: Config) => HttpFunction;
+
+// Each instance serves one function, so each loads only that function's modules: an oauth2init
+// instance never loads Google's client libraries (a cold start is mostly module loading).
+const LOADERS: Readonly<Record<FunctionName, () => Promise<Factory>>> = {
+  oauth2init: async () => (await import('./functions/oauth2init.js')).oauth2init,
+  oauth2callback: async () => (await import('./functions/oauth2callback.js')).oauth2callback,
+  listlabels: async () => (await import('./functions/listlabels.js')).listlabels,
+  oauth2signout: async () => (await import('./functions/oauth2signout.js')).oauth2signout,
+};
+
+/** Registers the functions with functions-framework; each is loaded by its first request. */
 export function registerFunctions(config: Config): void {
   setTraceProject(config.projectId);
-  http('oauth2init', oauth2init(config));
-  http('oauth2callback', oauth2callback(config));
-  http('listlabels', listlabels(config));
-  http('oauth2signout', oauth2signout(config));
+  for (const name of FUNCTION_NAMES) http(name, loadOnFirstRequest(name, config));
+}
+
+/** A function whose module is imported, and whose handler is built, once, at its first request. */
+function loadOnFirstRequest(name: FunctionName, config: Config): HttpFunction {
+  let handler: Promise<HttpFunction> | null = null;
+  return async (req, res) => {
+    handler ??= LOADERS[name]().then(factory => factory(config));
+    return (await handler)(req, res);
+  };
 }
 
 /** Registers stand-ins that refuse to serve (503), for an instance whose configuration is wrong. */

@@ -15,6 +15,7 @@ import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {after, describe, it} from 'node:test';
 import ignore, {type Ignore} from 'ignore';
+import {startFramework, type FrameworkProcess} from './support/framework-process.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -40,8 +41,17 @@ function listUpload(rules: Ignore, dir = ''): string[] {
 
 const UPLOAD = listUpload(loadRules());
 
-// Root files the upload may hold: what `npm ci` and `npm run gcp-build` read, and the README.
-const ROOT_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
+// Google's own endpoints: the bundle must serve without the emulator (oauth2init makes no call).
+const DEPLOYED_LIKE_ENV = {
+  BASE_URL: 'http://localhost:8080',
+  COOKIE_SECRET: Buffer.alloc(32, 1).toString('base64'),
+  GOOGLE_CLIENT_ID: 'upload-test.apps.googleusercontent.com',
+  GOOGLE_CLIENT_SECRET: 'upload-test-secret',
+};
+
+// Root files the upload may hold: what `npm ci` and `npm run gcp-build` read (esbuild reads
+// tsconfig.json), and the README.
+const ROOT_FILES = ['package.json', 'package-lock.json', 'tsconfig.json'];
 const HARMLESS_ROOT_FILES = ['README.md', 'LICENSE'];
 
 describe('.gcloudignore', () => {
@@ -85,7 +95,7 @@ describe('.gcloudignore', () => {
     assert.deepEqual(offending, []);
   });
 
-  it('.gcloudignore uploads what the build needs: package files, tsconfigs and all of src/', () => {
+  it('.gcloudignore uploads what the build needs: package files, tsconfig.json and all of src/', () => {
     for (const file of ROOT_FILES) assert.ok(UPLOAD.includes(file), `${file} is not uploaded`);
     const sources = listFiles('src');
     assert.ok(sources.length > 0);
@@ -105,25 +115,31 @@ describe('.gcloudignore', () => {
 
 describe('gcp-build', () => {
   const dir = mkdtempSync(join(tmpdir(), 'upload-test-'));
-  after(() => rmSync(dir, {recursive: true, force: true}));
+  let framework: FrameworkProcess | null = null;
+  after(async () => {
+    await framework?.stop();
+    rmSync(dir, {recursive: true, force: true});
+  });
 
-  it('gcp-build compiles the upload alone into package.json "main"', () => {
-    // What the buildpack does: npm ci (devDependencies included), then npm run gcp-build.
+  it('gcp-build bundles the upload alone into package.json "main", which then serves', async () => {
+    // What the buildpack does: npm ci (devDependencies included), npm run gcp-build, then
+    // functions-framework loads "main".
     for (const path of UPLOAD) {
       mkdirSync(dirname(join(dir, path)), {recursive: true});
       copyFileSync(join(ROOT, path), join(dir, path));
     }
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
     const manifest = readPackageJson(join(dir, 'package.json'));
-    assert.equal(manifest.gcpBuild, 'tsc -p tsconfig.build.json');
-    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
-      cwd: dir,
-      encoding: 'utf8',
-    });
+    assert.match(manifest.gcpBuild, /^npm run bundle$/);
+    const build = spawnSync('npm', ['run', 'gcp-build'], {cwd: dir, encoding: 'utf8'});
     assert.equal(build.status, 0, build.stdout + build.stderr);
     assert.ok(existsSync(join(dir, manifest.main)), `${manifest.main} was not built`);
-    assert.deepEqual(readdirSync(join(dir, 'build')), ['src'], 'only src/ is compiled');
+    assert.deepEqual(readdirSync(join(dir, 'build')), ['bundle'], 'only the bundle is built');
+
+    framework = await startFramework('oauth2init', DEPLOYED_LIKE_ENV, dir);
+    const answer = await fetch(`${framework.url}/`, {redirect: 'manual'});
+    assert.equal(answer.status, 302, framework.output());
+    assert.match(answer.headers.get('location') ?? '', /^https:\/\/accounts\.google\.com\//);
   });
 });
 

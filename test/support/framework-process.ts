@@ -28,17 +28,18 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Spawns `functions-framework --target=NAME` in the project root and waits until it answers. */
+/** Spawns `functions-framework --target=NAME` in `source` (the project root) and waits until it answers. */
 export async function startFramework(
   target: string,
   env: Record<string, string>,
+  source: string = ROOT,
 ): Promise<FrameworkProcess> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
     [FRAMEWORK, `--target=${target}`, `--port=${port}`],
     {
-      cwd: ROOT,
+      cwd: source,
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '/tmp',
