@@ -1,6 +1,6 @@
 import type {Request, Response} from '@google-cloud/functions-framework';
 import type {Config} from './config.js';
-import {fetchLabels, logLabelsOutcome} from './gmail-labels.js';
+import {logLabelsOutcome, type LabelsReader} from './gmail-labels.js';
 import {sendJson} from './http.js';
 import {logEvent} from './log.js';
 import {GMAIL_READONLY_SCOPE, type GoogleEndpoints} from './oauth-client.js';
@@ -46,6 +46,7 @@ export function sendBearerError(
 export function createBearerLabels(
   config: Config,
   endpoints: GoogleEndpoints,
+  readLabels: LabelsReader,
 ): (res: Response, token: string) => Promise<void> {
   const validator = createTokenValidator(config, endpoints);
   return async (res, token) => {
@@ -78,7 +79,7 @@ export function createBearerLabels(
       );
     }
     const session = {id: '', accessToken: token, expiresAt: check.expiresAt, scope: check.scope};
-    const outcome = await fetchLabels(config, endpoints, session);
+    const outcome = await readLabels(session);
     logLabelsOutcome(outcome);
     switch (outcome.kind) {
       case 'unauthorized':

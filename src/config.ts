@@ -53,13 +53,6 @@ export function loadConfig(env: Env = process.env): Config {
   const redirectUri = `${baseUrl}/oauth2callback`;
   const emulatorUrl = parseEmulatorUrl(env.GOOGLE_EMULATOR_URL, deployed);
   const client = readClient(env, redirectUri, warnings);
-  if (env.GOOGLE_SDK_NODE_LOGGING) {
-    // With it, google-auth-library and gaxios print request and response bodies: tokens.
-    const why = 'makes the Google libraries log tokens and Gmail data';
-    if (deployed)
-      throw new ConfigError('GOOGLE_SDK_NODE_LOGGING', `must not be set when deployed: it ${why}`);
-    warnings.push(`GOOGLE_SDK_NODE_LOGGING is set: it ${why}; never use it with a real account`);
-  }
   let cookieSecrets = parseCookieSecrets(env.COOKIE_SECRET);
   if (cookieSecrets === null) {
     if (deployed) {

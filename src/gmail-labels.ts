@@ -1,5 +1,5 @@
 import type {Config} from './config.js';
-import {createGmailClient, createOAuth2Client} from './google-clients.js';
+import {getJson} from './google-http.js';
 import type {GoogleEndpoints} from './oauth-client.js';
 import {classifyGoogleError, type TransientFailure} from './google-errors.js';
 import {logEvent} from './log.js';
@@ -31,39 +31,42 @@ const BASE_BACKOFF_MS = 200;
 const MIN_ATTEMPT_MS = 250;
 const DEFAULT_RETRY_AFTER_SECONDS = 5;
 
+/** Asks Gmail for a session's labels. */
+export type LabelsReader = (session: Session) => Promise<LabelsOutcome>;
+
 /**
- * Calls users.labels.list for `me` with a client made for this request, retrying 429, 5xx and
- * timeouts with jittered backoff inside `config.gmailBudgetMs`.
+ * A reader that calls users.labels.list for `me`, retrying 429, 5xx and timeouts with jittered
+ * backoff inside `config.gmailBudgetMs`. Each call sends only its own session's token.
  */
-export async function fetchLabels(
-  config: Config,
-  endpoints: GoogleEndpoints,
-  session: Session,
-): Promise<LabelsOutcome> {
-  const gmail = createGmailClient(endpoints, createOAuth2Client(config, endpoints, session));
-  const deadline = Date.now() + config.gmailBudgetMs;
-  for (let attempt = 1; ; attempt++) {
-    // At least 1 ms: gaxios reads a timeout of 0 as "no timeout".
-    const timeout = Math.max(1, Math.min(config.googleTimeoutMs, deadline - Date.now()));
-    const outcome: Attempt = await gmail.users.labels
-      .list({userId: 'me'}, {timeout, retry: false})
-      .then(response => okOrMalformed(parseLabels(response.data)), classifyGoogleError);
-    if (outcome.kind !== 'transient') return outcome;
-    // Full jitter (AWS architecture blog, "Exponential Backoff And Jitter"); Retry-After wins.
-    const wait = outcome.retryAfterMs ?? Math.random() * BASE_BACKOFF_MS * 2 ** attempt;
-    if (attempt >= MAX_ATTEMPTS || Date.now() + wait + MIN_ATTEMPT_MS > deadline) {
-      const hint =
-        outcome.retryAfterMs === null
-          ? DEFAULT_RETRY_AFTER_SECONDS
-          : Math.ceil(outcome.retryAfterMs / 1000);
-      return {
-        kind: 'unavailable',
-        retryAfterSeconds: Math.min(Math.max(hint, 1), 3600),
-        status: outcome.status,
-      };
+export function createLabelsReader(config: Config, endpoints: GoogleEndpoints): LabelsReader {
+  // https://developers.google.com/workspace/gmail/api/reference/rest/v1/users.labels/list
+  const url = `${endpoints.gmailRoot}gmail/v1/users/me/labels`;
+  return async session => {
+    const deadline = Date.now() + config.gmailBudgetMs;
+    for (let attempt = 1; ; attempt++) {
+      const timeout = Math.min(config.googleTimeoutMs, deadline - Date.now());
+      const answer = await getJson(url, session.accessToken, timeout);
+      const outcome: Attempt =
+        answer !== null && answer.status >= 200 && answer.status <= 299
+          ? okOrMalformed(parseLabels(answer.json))
+          : classifyGoogleError(answer);
+      if (outcome.kind !== 'transient') return outcome;
+      // Full jitter (AWS architecture blog, "Exponential Backoff And Jitter"); Retry-After wins.
+      const wait = outcome.retryAfterMs ?? Math.random() * BASE_BACKOFF_MS * 2 ** attempt;
+      if (attempt >= MAX_ATTEMPTS || Date.now() + wait + MIN_ATTEMPT_MS > deadline) {
+        const hint =
+          outcome.retryAfterMs === null
+            ? DEFAULT_RETRY_AFTER_SECONDS
+            : Math.ceil(outcome.retryAfterMs / 1000);
+        return {
+          kind: 'unavailable',
+          retryAfterSeconds: Math.min(Math.max(hint, 1), 3600),
+          status: outcome.status,
+        };
+      }
+      await new Promise(resolve => setTimeout(resolve, wait));
     }
-    await new Promise(resolve => setTimeout(resolve, wait));
-  }
+  };
 }
 
 function okOrMalformed(labels: Label[] | null): Attempt {

@@ -1,4 +1,5 @@
 import type {LabelsOutcome} from './gmail-labels.js';
+import type {GoogleAnswer} from './google-http.js';
 
 /** A failure worth another attempt: 429, 5xx, rate-limit 403s, timeouts, resets, cut bodies. */
 export interface TransientFailure {
@@ -15,19 +16,14 @@ export type GoogleFailure =
 const PERMISSION_REASONS = new Set(['insufficientPermissions', 'ACCESS_TOKEN_SCOPE_INSUFFICIENT']);
 const RATE_LIMIT_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded']);
 
-/** Maps a failed Gaxios call to an outcome, from status and Google's error reason only. */
-export function classifyGoogleError(error: unknown): GoogleFailure {
-  const response =
-    typeof error === 'object' && error !== null && 'response' in error ? error.response : undefined;
-  const status =
-    typeof response === 'object' &&
-    response !== null &&
-    'status' in response &&
-    typeof response.status === 'number'
-      ? response.status
-      : null;
-  if (status === null) return {kind: 'transient', status, retryAfterMs: null}; // timeout, reset, DNS
-  const reason = errorReason(response);
+/**
+ * Maps a Google API answer that is not a success (or no answer: timeout, reset) to an outcome,
+ * from the status and Google's error reason only.
+ */
+export function classifyGoogleError(answer: GoogleAnswer | null): GoogleFailure {
+  if (answer === null) return {kind: 'transient', status: null, retryAfterMs: null};
+  const {status} = answer;
+  const reason = errorReason(answer.json);
   if (status === 401) return {kind: 'unauthorized'};
   if (status === 403 && reason !== null && PERMISSION_REASONS.has(reason))
     return {kind: 'forbidden'};
@@ -36,19 +32,15 @@ export function classifyGoogleError(error: unknown): GoogleFailure {
     status >= 500 ||
     (status === 403 && reason !== null && RATE_LIMIT_REASONS.has(reason))
   ) {
-    return {kind: 'transient', status, retryAfterMs: retryAfterMs(response)};
+    return {kind: 'transient', status, retryAfterMs: retryAfterMs(answer.retryAfter)};
   }
   return {kind: 'rejected', status};
 }
 
 /** The first `errors[].reason`, or the `details[].reason` of newer Google errors. */
-function errorReason(response: unknown): string | null {
-  const data =
-    typeof response === 'object' && response !== null && 'data' in response
-      ? response.data
-      : undefined;
+function errorReason(body: unknown): string | null {
   const error =
-    typeof data === 'object' && data !== null && 'error' in data ? data.error : undefined;
+    typeof body === 'object' && body !== null && 'error' in body ? body.error : undefined;
   if (typeof error !== 'object' || error === null) return null;
   for (const key of ['errors', 'details']) {
     const list: unknown = Reflect.get(error, key);
@@ -61,16 +53,8 @@ function errorReason(response: unknown): string | null {
 }
 
 /** RFC 9110 §10.2.3: Retry-After is delay-seconds or an HTTP-date. */
-function retryAfterMs(response: unknown): number | null {
-  const headers =
-    typeof response === 'object' && response !== null && 'headers' in response
-      ? response.headers
-      : undefined;
-  // Gaxios's Headers may come from another fetch implementation than the global one.
-  const get: unknown =
-    typeof headers === 'object' && headers !== null ? Reflect.get(headers, 'get') : undefined;
-  const value: unknown = typeof get === 'function' ? get.call(headers, 'retry-after') : null;
-  if (typeof value !== 'string') return null;
+function retryAfterMs(value: string | null): number | null {
+  if (value === null) return null;
   if (/^\d{1,6}$/.test(value)) return Number(value) * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? null : Math.max(0, date - Date.now());

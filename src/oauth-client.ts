@@ -6,9 +6,9 @@ export const GMAIL_READONLY_SCOPE = 'https://www.googleapis.com/auth/gmail.reado
 /** Google's issuer identifier, sent as `iss` on the authorization response (RFC 9207). */
 export const GOOGLE_ISSUER = 'https://accounts.google.com';
 /**
- * A session's access token counts as expiring this long before it does, as google-auth-library
- * reckons (its eagerRefreshThresholdMillis): it is then refreshed, or without a refresh token
- * the user signs in again, so no request reaches Gmail with a token about to lapse.
+ * A session's access token counts as expiring this long before it does (google-auth-library's
+ * eagerRefreshThresholdMillis, 5 minutes): it is then refreshed, or without a refresh token the
+ * user signs in again, so no request reaches Gmail with a token about to lapse.
  */
 export const EAGER_REFRESH_MS = 5 * 60_000;
 

@@ -1,5 +1,5 @@
 import type {Config} from './config.js';
-import {postForm} from './google-post.js';
+import {postForm} from './google-http.js';
 import type {Session} from './token-cookie.js';
 import {GMAIL_READONLY_SCOPE, type GoogleEndpoints} from './oauth-client.js';
 

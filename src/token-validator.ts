@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto';
 import type {Config} from './config.js';
-import {postForm} from './google-post.js';
+import {postForm} from './google-http.js';
 import {GMAIL_READONLY_SCOPE, hasScope, type GoogleEndpoints} from './oauth-client.js';
 
 /** What tokeninfo says of a bearer token, as far as listlabels needs to know. */

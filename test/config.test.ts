@@ -229,12 +229,6 @@ describe('loadConfig()', () => {
       message: /not be set when deployed/,
     },
     {
-      name: 'deployed with GOOGLE_SDK_NODE_LOGGING',
-      env: {...deployed, GOOGLE_SDK_NODE_LOGGING: 'all'},
-      variable: 'GOOGLE_SDK_NODE_LOGGING',
-      message: /log tokens/,
-    },
-    {
       name: 'an unknown ACCESS_TYPE',
       env: {...CLIENT, ACCESS_TYPE: 'forever'},
       variable: 'ACCESS_TYPE',
@@ -273,11 +267,6 @@ describe('loadConfig()', () => {
       loadConfig({...CLIENT, GOOGLE_CLOUD_PROJECT: 'my-project-1'}).projectId,
       'my-project-1',
     );
-  });
-
-  it('loadConfig() warns locally when GOOGLE_SDK_NODE_LOGGING is set', () => {
-    const config = loadConfig({...CLIENT, COOKIE_SECRET: KEY_A, GOOGLE_SDK_NODE_LOGGING: 'all'});
-    assert.match(config.warnings.join('\n'), /GOOGLE_SDK_NODE_LOGGING is set/);
   });
 
   it('loadConfig() accepts a complete deployed configuration without warnings', () => {

@@ -2,7 +2,7 @@ import type {HttpFunction, Request, Response} from '@google-cloud/functions-fram
 import {createBearerLabels, readBearerToken, sendBearerError} from '../bearer.js';
 import type {Config} from '../config.js';
 import {createCsrf} from '../csrf.js';
-import {fetchLabels, logLabelsOutcome} from '../gmail-labels.js';
+import {createLabelsReader, logLabelsOutcome} from '../gmail-labels.js';
 import {guard, redirect, sendJson, sendPage, sendProblem, wantsJson} from '../http.js';
 import {logEvent} from '../log.js';
 import {googleEndpoints, isExpiring, isSessionUsable} from '../oauth-client.js';
@@ -19,7 +19,8 @@ export function listlabels(config: Config): HttpFunction {
   const cookies = createTokenCookies(config.cookieSecrets, config.secureCookies);
   const csrf = createCsrf(config.cookieSecrets);
   const endpoints = googleEndpoints(config.emulatorUrl);
-  const serveBearer = createBearerLabels(config, endpoints);
+  const readLabels = createLabelsReader(config, endpoints);
+  const serveBearer = createBearerLabels(config, endpoints, readLabels);
   const loginUrl = `${config.baseUrl}/oauth2init`;
   const tryAgain = {href: `${config.baseUrl}/listlabels`, text: 'Try again'};
 
@@ -44,7 +45,7 @@ export function listlabels(config: Config): HttpFunction {
       session = refreshed.session;
       res.append('Set-Cookie', refreshed.setCookie);
     }
-    const outcome = await fetchLabels(config, endpoints, session);
+    const outcome = await readLabels(session);
     logLabelsOutcome(outcome);
     switch (outcome.kind) {
       case 'unauthorized':
