@@ -52,7 +52,7 @@ export function logEvent(
 
 /**
  * What may be logged about an error: its name, status and code, and the stack frames.
- * Not the message: Gaxios messages and JSON parse errors can quote request or response bodies.
+ * Not the message: error messages (JSON.parse's, a network error's) can quote bodies or URLs.
  */
 export function describeError(error: unknown): Record<string, string | number> {
   if (!(error instanceof Error)) return {errorName: typeof error};
