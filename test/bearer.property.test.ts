@@ -4,6 +4,9 @@ import fc from 'fast-check';
 import {readBearerToken} from '../src/bearer.js';
 import {hostileTextArb} from './support/hostile-input.js';
 
+// node:test does not print an error's cause: put the failed assertion in fast-check's report.
+fc.configureGlobal({includeErrorInReport: true});
+
 const RUNS = 1500;
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 const B64TOKEN_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/';

@@ -4,6 +4,9 @@ import fc from 'fast-check';
 import {createCsrf} from '../src/csrf.js';
 import {mutate, mutationArb} from './support/hostile-input.js';
 
+// node:test does not print an error's cause: put the failed assertion in fast-check's report.
+fc.configureGlobal({includeErrorInReport: true});
+
 const RUNS = 1000;
 const csrf = createCsrf([Buffer.alloc(32, 5)]);
 const otherKey = createCsrf([Buffer.alloc(32, 6)]);

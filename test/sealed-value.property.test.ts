@@ -4,6 +4,9 @@ import fc from 'fast-check';
 import {deriveSealKeys, openValue, sealValue} from '../src/sealed-value.js';
 import {hostileTextArb} from './support/hostile-input.js';
 
+// node:test does not print an error's cause: put the failed assertion in fast-check's report.
+fc.configureGlobal({includeErrorInReport: true});
+
 const SECRET = Buffer.alloc(32, 3);
 const MAX = 1 << 16;
 const RUNS = 1000;

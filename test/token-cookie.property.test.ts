@@ -10,6 +10,9 @@ import {
   TRICKY_COOKIE_NAMES,
 } from './support/hostile-input.js';
 
+// node:test does not print an error's cause: put the failed assertion in fast-check's report.
+fc.configureGlobal({includeErrorInReport: true});
+
 const KEY = Buffer.alloc(32, 7);
 const OTHER_KEY = Buffer.alloc(32, 9);
 const NOW = 1_800_000_000_000;
