@@ -30,7 +30,7 @@ interface HostileCase {
   /** Send the signed-in user's own session cookie first. */
   signedIn: boolean;
   cookies: [string, CookieSource][];
-  headers: Record<string, string>;
+  headers: Record<string, string | string[]>;
 }
 
 /** A method (mostly the function's own), a request-target, extra parameters, cookies and headers. */
@@ -64,12 +64,13 @@ describe('hostile requests to oauth2init, listlabels and oauth2signout', () => {
     body?: string,
   ): RawRequest {
     const query = c.params.length > 0 ? `?${c.params.join('&')}` : '';
-    const own = c.signedIn ? `oauth2_session=${x.sealed.session}; ` : '';
-    const cookie = own + cookieHeader(c.cookies, x.sealed);
+    // The user's own session on a Cookie line of its own, before the hostile ones.
+    const own = c.signedIn ? [`oauth2_session=${x.sealed.session}`] : [];
+    const cookie = [...own, cookieHeader(c.cookies, x.sealed)].filter(line => line !== '');
     return {
       method: c.method,
       path: c.path + query,
-      headers: {...c.headers, ...(cookie === '' ? {} : {cookie}), ...extra},
+      headers: {...c.headers, ...(cookie.length === 0 ? {} : {cookie}), ...extra},
       body,
     };
   }

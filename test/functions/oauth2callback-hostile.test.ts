@@ -69,7 +69,7 @@ interface CallbackCase {
   /** Extra parameters otherwise: redirect targets and array names only. */
   harmlessParams: string[];
   cookies: [string, CookieSource][];
-  headers: Record<string, string>;
+  headers: Record<string, string | string[]>;
   path: string;
 }
 

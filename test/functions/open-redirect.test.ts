@@ -34,7 +34,7 @@ type Scenario = (typeof SCENARIOS)[number];
 
 /** What an attacker adds to an otherwise ordinary request. */
 interface Probe {
-  readonly headers: Record<string, string>;
+  readonly headers: Record<string, string | string[]>;
   readonly params: readonly string[];
   /** Another request-target than the function's own path. */
   readonly path: string | null;

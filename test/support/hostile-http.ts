@@ -56,11 +56,16 @@ export function querySafe(text: string): string {
   return text.replace(/[^\x21-\x7e]|#/g, char => encodeURIComponent(wellFormed(char)));
 }
 
-/** Spoofed proxy headers, odd Accept values, hostile trace headers: any subset. */
-export function hostileHeadersArb(canary: string): fc.Arbitrary<Record<string, string>> {
+/** The header once, or on two lines (proxies append; Node joins some and keeps the first of others). */
+function onceOrTwice(value: fc.Arbitrary<string>): fc.Arbitrary<string | string[]> {
+  return fc.oneof({weight: 3, arbitrary: value}, fc.tuple(value, value));
+}
+
+/** Spoofed proxy headers, odd Accept values, hostile trace headers: any subset, some repeated. */
+export function hostileHeadersArb(canary: string): fc.Arbitrary<Record<string, string | string[]>> {
   const host = fc.constantFrom(...hostileHosts(canary));
   const text = hostileTextArb(canary, 300).map(headerSafe);
-  const hostOrText = fc.oneof(host, text);
+  const hostOrText = onceOrTwice(fc.oneof(host, text));
   return fc.record(
     {
       host,
@@ -72,7 +77,7 @@ export function hostileHeadersArb(canary: string): fc.Arbitrary<Record<string, s
       'x-forwarded-prefix': fc.constantFrom('/evil', '//evil.example', `/${canary}`),
       'x-forwarded-port': fc.constantFrom('443', '0', '99999', canary),
       'x-forwarded-for': hostOrText,
-      forwarded: host.map(h => `for=192.0.2.1;host="${h}";proto=https, host=${h}`),
+      forwarded: onceOrTwice(host.map(h => `for=192.0.2.1;host="${h}";proto=https, host=${h}`)),
       'x-original-url': fc.constantFrom('//evil.example/', `/${canary}`),
       'x-rewrite-url': fc.constantFrom('//evil.example/', `/${canary}`),
       'x-http-method-override': fc.constantFrom('POST', 'DELETE', 'PUT'),
@@ -82,7 +87,7 @@ export function hostileHeadersArb(canary: string): fc.Arbitrary<Record<string, s
       ),
       referer: host.map(h => `https://${h}/${canary}`),
       'sec-fetch-site': fc.constantFrom('same-origin', 'cross-site', 'none', canary),
-      accept: fc.oneof(
+      accept: onceOrTwice(
         fc.constantFrom(
           'text/html',
           'application/json',
@@ -91,12 +96,13 @@ export function hostileHeadersArb(canary: string): fc.Arbitrary<Record<string, s
           'application/json, text/html;q=abc',
           `${canary}/<x>`,
         ),
-        text,
       ),
       'accept-language': text,
       'user-agent': text,
-      traceparent: fc.oneof(fc.constant(`00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`), text),
-      'x-cloud-trace-context': text,
+      traceparent: onceOrTwice(
+        fc.oneof(fc.constant(`00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`), text),
+      ),
+      'x-cloud-trace-context': onceOrTwice(text),
     },
     {requiredKeys: []},
   );
