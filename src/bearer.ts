@@ -15,7 +15,9 @@ const MAX_TOKEN_LENGTH = 2048;
  * The bearer token of a request: undefined without Authorization, 'other-scheme' for another
  * scheme (Basic...), null for a malformed Bearer header.
  */
-export function readBearerToken(req: Request): string | null | undefined | 'other-scheme' {
+export function readBearerToken(
+  req: Pick<Request, 'headers'>,
+): string | null | undefined | 'other-scheme' {
   const header = req.headers.authorization;
   if (header === undefined) return undefined;
   if (!/^bearer(?: |$)/i.test(header)) return 'other-scheme';
