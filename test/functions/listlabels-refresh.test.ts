@@ -151,7 +151,7 @@ describe('long sessions (ACCESS_TYPE=offline)', () => {
     const {cookie} = expiringSession();
     const before = refreshRequests();
     // A slow token endpoint keeps the refresh in flight while the other requests arrive.
-    h.emulator.fault('token', {delayMs: 200});
+    h.emulator.fault('token', {delayMs: 100});
     const responses = await Promise.all(
       Array.from({length: 50}, () =>
         h.labels.get('/listlabels').set('Cookie', cookie).set('Accept', 'application/json'),
