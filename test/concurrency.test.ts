@@ -103,7 +103,7 @@ describe('many users at once over real HTTP', () => {
     assert.deepEqual(JSON.parse(labels.text), expectedLabelsJson(account), account.email);
   };
 
-  it(`sign-in flows of ${FLOWS} users, ${AT_ONCE} at a time, each see exactly their own labels`, async t => {
+  it(`sign-in from oauth2init to listlabels for ${FLOWS} users, ${AT_ONCE} at a time, shows each exactly their own labels`, async t => {
     const accounts = origin.emulator.accounts;
     const timings: Timings = {
       oauth2init: [],
