@@ -10,6 +10,7 @@ import {
   startSignIn,
   type Harness,
 } from '../support/harness.js';
+import {expectedLabelsJson} from '../support/users.js';
 
 const GMAIL = 'https://www.googleapis.com/auth/gmail.readonly';
 
@@ -146,14 +147,26 @@ describe('long sessions (ACCESS_TYPE=offline)', () => {
     }
   });
 
-  it('listlabels shares one refresh among concurrent requests of one session', async () => {
+  it('listlabels shares one refresh among 50 concurrent requests of one session, all with the same labels', async () => {
     const {cookie} = expiringSession();
     const before = refreshRequests();
+    // A slow token endpoint keeps the refresh in flight while the other requests arrive.
+    h.emulator.fault('token', {delayMs: 100});
     const responses = await Promise.all(
-      Array.from({length: 20}, () => h.labels.get('/listlabels').set('Cookie', cookie)),
+      Array.from({length: 50}, () =>
+        h.labels.get('/listlabels').set('Cookie', cookie).set('Accept', 'application/json'),
+      ),
     );
     assert.deepEqual(new Set(responses.map(r => r.status)), new Set([200]));
     assert.equal(refreshRequests() - before, 1);
+    for (const response of responses) {
+      assert.deepEqual(response.body, expectedLabelsJson(h.emulator.accounts[0]!));
+    }
+    const renewed = new Set(
+      responses.map(r => cookies().openSession(cookiesFrom(setCookies(r)))?.accessToken),
+    );
+    assert.equal(renewed.size, 1, 'every response carries the same renewed token');
+    assert.ok(!renewed.has(undefined));
   });
 
   it('listlabels ends the session when the refresh token was revoked', async () => {

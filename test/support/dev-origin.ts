@@ -1,6 +1,6 @@
 import {createServer, type Server} from 'node:http';
 import type {AddressInfo} from 'node:net';
-import {startEmulator, type Emulator} from '../../emulator/index.js';
+import {startEmulator, type Emulator, type EmulatorOptions} from '../../emulator/index.js';
 import {loadConfig, type Config} from '../../src/config.js';
 import {createDevHandler} from '../../scripts/dev-server.js';
 import {COOKIE_SECRET} from './harness.js';
@@ -8,6 +8,8 @@ import {COOKIE_SECRET} from './harness.js';
 /** The three functions on one origin (as `npm start` serves them) plus an emulator, on free ports. */
 export interface DevOrigin {
   readonly baseUrl: string;
+  /** The same server as `http://127.0.0.1:PORT`, for clients that should not resolve `localhost`. */
+  readonly serverUrl: string;
   readonly config: Config;
   readonly emulator: Emulator;
   close(): Promise<void>;
@@ -17,8 +19,11 @@ export interface DevOrigin {
  * Starts both on 127.0.0.1. The functions are addressed as `localhost` and the emulator as
  * `127.0.0.1`, so the browser sees two sites, as with Google (SameSite=Lax is exercised).
  */
-export async function startDevOrigin(overrides: Partial<Config> = {}): Promise<DevOrigin> {
-  const emulator = await startEmulator();
+export async function startDevOrigin(
+  overrides: Partial<Config> = {},
+  emulatorOptions: EmulatorOptions = {},
+): Promise<DevOrigin> {
+  const emulator = await startEmulator(emulatorOptions);
   const server: Server = createServer();
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const {port} = server.address() as AddressInfo;
@@ -37,6 +42,7 @@ export async function startDevOrigin(overrides: Partial<Config> = {}): Promise<D
   server.on('request', createDevHandler(config));
   return {
     baseUrl: config.baseUrl,
+    serverUrl: `http://127.0.0.1:${port}`,
     config,
     emulator,
     async close() {
