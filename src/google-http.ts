@@ -71,7 +71,8 @@ function send(
   timeoutMs: number,
 ): Promise<RawAnswer | null> {
   const request = httpRequest(url);
-  return new Promise((resolve, reject) => {
+  let deadline: NodeJS.Timeout | undefined;
+  return new Promise<RawAnswer | null>((resolve, reject) => {
     const req = request(
       url,
       {
@@ -81,14 +82,16 @@ function send(
           method === 'POST'
             ? {accept: 'application/json', ...headers, 'content-length': Buffer.byteLength(body)}
             : {accept: 'application/json', ...headers},
-        // At least 1 ms: a zero timeout would abort at once. Covers the whole exchange.
-        signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
       },
       response => readBody(response).then(resolve, reject),
     );
+    // The deadline covers the whole exchange, body included. A plain timer rather than
+    // AbortSignal.timeout(): with that signal each request's memory stayed reachable (the soak
+    // benchmark's RSS grew about 10 MiB per 1,000 listlabels requests).
+    deadline = setTimeout(() => req.destroy(new Error('deadline')), Math.max(1, timeoutMs));
     req.on('error', reject);
     req.end(body);
-  });
+  }).finally(() => clearTimeout(deadline));
 }
 
 /** The whole answer; null when it is cut off or larger than MAX_ANSWER_BYTES. */
