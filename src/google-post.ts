@@ -1,6 +1,7 @@
-/** What a Google endpoint answered: the status and the body parsed as JSON (undefined when not JSON). */
+/** What a Google endpoint answered: status, Retry-After, and the body as JSON (undefined when not JSON). */
 export interface GoogleAnswer {
   readonly status: number;
+  readonly retryAfter: string | null;
   readonly json: unknown;
 }
 
@@ -34,5 +35,5 @@ export async function postForm(
   } catch {
     json = undefined;
   }
-  return {status: response.status, json};
+  return {status: response.status, retryAfter: response.headers.get('retry-after'), json};
 }
