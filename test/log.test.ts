@@ -91,6 +91,17 @@ describe('logs', () => {
     assertLogLines(stdout);
   });
 
+  it('logs carry no secret while Google misbehaves: the whole fault matrix, as a JSON client', async () => {
+    const {stdout, output, secrets} = await runScenario('fault-matrix-logs.js');
+    assert.ok(secrets.length > 100, `collected ${secrets.length} secret values`);
+    for (const event of ['token_exchange_failed', 'token_refresh_failed', 'gmail_error']) {
+      assert.match(output, new RegExp(`"event":"${event}"`));
+    }
+    assert.doesNotMatch(output, /"event":"internal_error"/, 'no handler threw');
+    assertNoSecret(output, secrets);
+    assertLogLines(stdout);
+  });
+
   it('printedForms() finds a secret base64-encoded at any offset of a longer value', () => {
     const secret = 'SENTINEL-client-secret-7f3a';
     for (const prefix of ['', 'a', 'ab', 'client-id:']) {
