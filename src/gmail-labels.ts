@@ -1,5 +1,6 @@
 import type {Config} from './config.js';
 import {getJson} from './google-http.js';
+import {retryAfterSeconds} from './retry-after.js';
 import type {GoogleEndpoints} from './oauth-client.js';
 import {classifyGoogleError, type TransientFailure} from './google-errors.js';
 import {logEvent} from './log.js';
@@ -29,7 +30,6 @@ type Attempt = LabelsOutcome | TransientFailure;
 const MAX_ATTEMPTS = 4;
 const BASE_BACKOFF_MS = 200;
 const MIN_ATTEMPT_MS = 250;
-const DEFAULT_RETRY_AFTER_SECONDS = 5;
 
 /** Asks Gmail for a session's labels. */
 export type LabelsReader = (session: Session) => Promise<LabelsOutcome>;
@@ -54,13 +54,9 @@ export function createLabelsReader(config: Config, endpoints: GoogleEndpoints): 
       // Full jitter (AWS architecture blog, "Exponential Backoff And Jitter"); Retry-After wins.
       const wait = outcome.retryAfterMs ?? Math.random() * BASE_BACKOFF_MS * 2 ** attempt;
       if (attempt >= MAX_ATTEMPTS || Date.now() + wait + MIN_ATTEMPT_MS > deadline) {
-        const hint =
-          outcome.retryAfterMs === null
-            ? DEFAULT_RETRY_AFTER_SECONDS
-            : Math.ceil(outcome.retryAfterMs / 1000);
         return {
           kind: 'unavailable',
-          retryAfterSeconds: Math.min(Math.max(hint, 1), 3600),
+          retryAfterSeconds: retryAfterSeconds(outcome.retryAfterMs),
           status: outcome.status,
         };
       }

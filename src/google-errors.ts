@@ -1,5 +1,6 @@
 import type {LabelsOutcome} from './gmail-labels.js';
 import type {GoogleAnswer} from './google-http.js';
+import {parseRetryAfter} from './retry-after.js';
 
 /** A failure worth another attempt: 429, 5xx, rate-limit 403s, timeouts, resets, cut bodies. */
 export interface TransientFailure {
@@ -32,7 +33,7 @@ export function classifyGoogleError(answer: GoogleAnswer | null): GoogleFailure 
     status >= 500 ||
     (status === 403 && reason !== null && RATE_LIMIT_REASONS.has(reason))
   ) {
-    return {kind: 'transient', status, retryAfterMs: retryAfterMs(answer.retryAfter)};
+    return {kind: 'transient', status, retryAfterMs: parseRetryAfter(answer.retryAfter)};
   }
   return {kind: 'rejected', status};
 }
@@ -50,12 +51,4 @@ function errorReason(body: unknown): string | null {
     if (typeof reason === 'string') return reason;
   }
   return null;
-}
-
-/** RFC 9110 §10.2.3: Retry-After is delay-seconds or an HTTP-date. */
-function retryAfterMs(value: string | null): number | null {
-  if (value === null) return null;
-  if (/^\d{1,6}$/.test(value)) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
 }

@@ -2,6 +2,7 @@ import type {Config} from './config.js';
 import {postForm} from './google-http.js';
 import type {Session} from './token-cookie.js';
 import {GMAIL_READONLY_SCOPE, type GoogleEndpoints} from './oauth-client.js';
+import {parseRetryAfter, retryAfterSeconds} from './retry-after.js';
 
 /** Tokens from a token request: what a session holds (any id_token is dropped here). */
 export type GrantedTokens = Omit<Session, 'id'>;
@@ -15,6 +16,8 @@ export type ExchangeResult =
       readonly reason: 'invalid_grant' | 'rejected' | 'unavailable';
       readonly status: number | null;
       readonly error: string | null;
+      /** When to try again, in seconds: Google's Retry-After, else a default. */
+      readonly retryAfterSeconds: number;
     };
 
 // Google: access tokens up to 2048 bytes, refresh tokens up to 512 (token-types doc).
@@ -107,12 +110,12 @@ async function requestTokens(
   // No answer, or one that is not JSON (a proxy page, a cut body): Google was not reachable.
   if (answer === null || answer.json === undefined) return failure('unavailable', null, null);
   const {status, json} = answer;
-  if (status < 200 || status > 299) return classifyError(status, json);
+  if (status < 200 || status > 299) return classifyError(status, json, answer.retryAfter);
   const tokens = parseTokenResponse(json, Date.now(), requestedScope);
   return tokens === null ? failure('unavailable', status, null) : {ok: true, tokens};
 }
 
-function classifyError(status: number, json: unknown): ExchangeResult {
+function classifyError(status: number, json: unknown, retryAfter: string | null): ExchangeResult {
   const error =
     typeof json === 'object' && json !== null && 'error' in json && typeof json.error === 'string'
       ? json.error
@@ -120,7 +123,9 @@ function classifyError(status: number, json: unknown): ExchangeResult {
   const code = error !== null && OAUTH_ERROR_CODE.test(error) ? error : null;
   // RFC 6749 §5.2: invalid_grant covers used, expired and mismatched codes and verifiers.
   if (status === 400 && code === 'invalid_grant') return failure('invalid_grant', status, code);
-  if (status === 429 || status >= 500) return failure('unavailable', status, code);
+  if (status === 429 || status >= 500) {
+    return failure('unavailable', status, code, parseRetryAfter(retryAfter));
+  }
   return failure('rejected', status, code);
 }
 
@@ -128,8 +133,9 @@ function failure(
   reason: 'invalid_grant' | 'rejected' | 'unavailable',
   status: number | null,
   error: string | null,
+  retryAfterMs: number | null = null,
 ): ExchangeResult {
-  return {ok: false, reason, status, error};
+  return {ok: false, reason, status, error, retryAfterSeconds: retryAfterSeconds(retryAfterMs)};
 }
 
 /** Validates a token response (RFC 6749 §5.1); null when it is not one we can use. */

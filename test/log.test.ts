@@ -9,17 +9,73 @@ import {describeError, logEvent, setTraceProject, withRequestTrace} from '../src
 
 const run = promisify(execFile);
 
-describe('logs', () => {
-  it('logs carry no token, code, verifier, state, client secret or cookie value on any path', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'log-test-'));
+/** Runs a scenario script of test/support in its own process: what it printed, and its secrets. */
+async function runScenario(
+  script: string,
+): Promise<{stdout: string; output: string; secrets: string[]}> {
+  const dir = mkdtempSync(join(tmpdir(), 'log-test-'));
+  try {
     const secretsFile = join(dir, 'secrets.json');
-    const script = new URL('./support/log-scenarios.js', import.meta.url).pathname;
-    const {stdout, stderr} = await run(process.execPath, [script, secretsFile], {
+    const path = new URL(`./support/${script}`, import.meta.url).pathname;
+    const {stdout, stderr} = await run(process.execPath, [path, secretsFile], {
       maxBuffer: 64 * 1024 * 1024,
     });
-    const secrets: string[] = JSON.parse(readFileSync(secretsFile, 'utf8'));
+    const secrets: unknown = JSON.parse(readFileSync(secretsFile, 'utf8'));
+    assert.ok(Array.isArray(secrets) && secrets.every(s => typeof s === 'string'));
+    return {stdout, output: stdout + stderr, secrets};
+  } finally {
     rmSync(dir, {recursive: true, force: true});
-    const output = stdout + stderr;
+  }
+}
+
+/**
+ * The ways a secret could be printed: as is, percent- or form-encoded, and base64 or base64url
+ * at each of the three alignments it can have inside a longer encoded value (such as a Basic
+ * credential), keeping only the characters that depend on the secret alone.
+ */
+function printedForms(secret: string): string[] {
+  const bytes = Buffer.from(secret);
+  const forms = new Set([
+    secret,
+    encodeURIComponent(secret),
+    new URLSearchParams({v: secret}).toString().slice(2),
+  ]);
+  for (const shift of [0, 1, 2]) {
+    const base64 = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
+    const core = base64.slice(shift === 0 ? 0 : 4, -4);
+    if (core.length < 12) continue;
+    forms.add(core);
+    forms.add(core.replaceAll('+', '-').replaceAll('/', '_'));
+  }
+  return [...forms];
+}
+
+/** Asserts no secret (of at least 8 characters) appears in the output in any printed form. */
+function assertNoSecret(output: string, secrets: readonly string[]): void {
+  for (const secret of secrets.filter(s => s.length >= 8)) {
+    for (const form of printedForms(secret)) {
+      assert.ok(
+        !output.includes(form),
+        `a secret value appears in the logs (${secret.slice(0, 4)}..., as ${form.slice(0, 6)}...)`,
+      );
+    }
+  }
+}
+
+/** Asserts every stdout line is one Cloud Logging JSON entry. */
+function assertLogLines(stdout: string): void {
+  for (const line of stdout.split('\n').filter(line => line !== '')) {
+    const entry: unknown = JSON.parse(line);
+    assert.ok(
+      typeof entry === 'object' && entry !== null && 'severity' in entry && 'message' in entry,
+      line,
+    );
+  }
+}
+
+describe('logs', () => {
+  it('logs carry no token, code, verifier, state, client secret or cookie value on any path', async () => {
+    const {stdout, output, secrets} = await runScenario('log-scenarios.js');
     assert.ok(secrets.length > 30, `collected ${secrets.length} secret values`);
     assert.match(output, /"event":"token_exchange_failed"/, 'the failure paths did log');
     assert.match(output, /"event":"gmail_error"/);
@@ -31,20 +87,32 @@ describe('logs', () => {
     ]) {
       assert.match(output, new RegExp(`"event":"${event}"`));
     }
-    for (const secret of secrets.filter(s => s.length >= 8)) {
+    assertNoSecret(output, secrets);
+    assertLogLines(stdout);
+  });
+
+  it('logs carry no secret while Google misbehaves: the whole fault matrix, as a JSON client', async () => {
+    const {stdout, output, secrets} = await runScenario('fault-matrix-logs.js');
+    assert.ok(secrets.length > 100, `collected ${secrets.length} secret values`);
+    for (const event of ['token_exchange_failed', 'token_refresh_failed', 'gmail_error']) {
+      assert.match(output, new RegExp(`"event":"${event}"`));
+    }
+    assert.doesNotMatch(output, /"event":"internal_error"/, 'no handler threw');
+    assertNoSecret(output, secrets);
+    assertLogLines(stdout);
+  });
+
+  it('printedForms() finds a secret base64-encoded at any offset of a longer value', () => {
+    const secret = 'SENTINEL-client-secret-7f3a';
+    for (const prefix of ['', 'a', 'ab', 'client-id:']) {
+      const encoded = Buffer.from(`${prefix}${secret}!`).toString('base64');
       assert.ok(
-        !output.includes(secret),
-        `a secret value appears in the logs (${secret.slice(0, 4)}...)`,
+        printedForms(secret).some(form => encoded.includes(form)),
+        `after ${prefix.length} bytes`,
       );
     }
-    const lines = stdout.split('\n').filter(line => line !== '');
-    for (const line of lines) {
-      const entry: unknown = JSON.parse(line);
-      assert.ok(
-        typeof entry === 'object' && entry !== null && 'severity' in entry && 'message' in entry,
-        line,
-      );
-    }
+    assert.ok(printedForms('a/b c+d').includes('a%2Fb%20c%2Bd'));
+    assert.ok(printedForms('a/b c+d').includes('a%2Fb+c%2Bd'));
   });
 
   it('describeError() keeps name, status and frames but never the message', () => {

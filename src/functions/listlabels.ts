@@ -41,7 +41,9 @@ export function listlabels(config: Config): HttpFunction {
     if (isExpiring(session, Date.now())) {
       const refreshed = await refresh(session);
       if (refreshed === 'ended') return signInAgain(req, res);
-      if (refreshed === 'unavailable') return unavailable(req, res, 5);
+      if ('retryAfterSeconds' in refreshed) {
+        return unavailable(req, res, refreshed.retryAfterSeconds);
+      }
       session = refreshed.session;
       res.append('Set-Cookie', refreshed.setCookie);
     }
@@ -71,7 +73,7 @@ export function listlabels(config: Config): HttpFunction {
   /** A new access token for an expiring session, re-sealed; or why there is none. */
   const refresh = async (
     session: Session,
-  ): Promise<{session: Session; setCookie: string} | 'ended' | 'unavailable'> => {
+  ): Promise<{session: Session; setCookie: string} | 'ended' | {retryAfterSeconds: number}> => {
     if (session.refreshToken === undefined) return 'ended';
     const timeout = Math.min(config.googleTimeoutMs, config.gmailBudgetMs);
     const result = await refreshAccessToken(config, endpoints, session, timeout);
@@ -83,7 +85,8 @@ export function listlabels(config: Config): HttpFunction {
       };
       logEvent('WARNING', 'token_refresh_failed', 'Refreshing the access token failed', fields);
       // RFC 6749 §5.2: invalid_grant (revoked, expired) or a refused client end the session.
-      return result.reason === 'unavailable' ? 'unavailable' : 'ended';
+      if (result.reason !== 'unavailable') return 'ended';
+      return {retryAfterSeconds: result.retryAfterSeconds};
     }
     const renewed: Session = {id: session.id, ...result.tokens};
     const setCookie = cookies.sealSession(renewed);

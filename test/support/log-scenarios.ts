@@ -1,46 +1,13 @@
 // Runs the success and failure paths with sentinel secrets, in its own process so that the
 // parent test can read everything it printed. argv[2]: where to write the secrets to look for.
-import {writeFileSync} from 'node:fs';
-import {DEFAULT_CLIENT} from '../../emulator/index.js';
 import {createTokenCookies} from '../../src/token-cookie.js';
-import {
-  COOKIE_SECRET,
-  cookiesFrom,
-  setCookies,
-  signIn,
-  startHarness,
-  startSignIn,
-} from './harness.js';
+import {cookiesFrom, setCookies, signIn, startSignIn} from './harness.js';
+import {createSecretCollector, SENTINEL, startSentinelHarness} from './sentinels.js';
 
-const SENTINEL = {
-  clientSecret: 'SENTINEL-client-secret-7f3a',
-  accessToken: 'ya29.SENTINEL-access-token-91c2',
-  refreshToken: '1//SENTINEL-refresh-token-5d8e',
-  code: '4/SENTINEL-code-0b6f',
-};
-
-const h = await startHarness(
-  {
-    googleTimeoutMs: 200,
-    gmailBudgetMs: 600,
-    clientSecret: SENTINEL.clientSecret,
-  },
-  {
-    clients: [
-      {
-        ...DEFAULT_CLIENT,
-        clientSecret: SENTINEL.clientSecret,
-        redirectUris: [...DEFAULT_CLIENT.redirectUris],
-      },
-    ],
-  },
-);
+const h = await startSentinelHarness({googleTimeoutMs: 200, gmailBudgetMs: 600});
 const config = h.config;
-const seen = new Set<string>(Object.values(SENTINEL));
-const remember = (headers: string[]): void => {
-  for (const pair of cookiesFrom(headers).split('; '))
-    if (pair.includes('=')) seen.add(pair.split('=')[1]!);
-};
+const secrets = createSecretCollector(config);
+const remember = (headers: string[]): void => secrets.cookies(cookiesFrom(headers));
 
 // A real sign-in and a real label listing.
 const session = await signIn(h);
@@ -139,7 +106,7 @@ for (const fault of [
 // Bearer tokens: a sentinel one (refused by tokeninfo) and a real one under faults.
 await h.labels.get('/listlabels').set('Authorization', `Bearer ${SENTINEL.accessToken}`);
 const bearer = h.emulator.mintAccessToken();
-seen.add(bearer);
+secrets.add(bearer);
 h.emulator.fault('tokeninfo', {status: 500});
 await h.labels.get('/listlabels').set('Authorization', `Bearer ${bearer}`);
 h.emulator.fault('labels', {status: 401});
@@ -149,7 +116,7 @@ h.emulator.clearFaults();
 // Sign-out: the page (its CSRF token is a secret too), a forged post, a real one.
 const signOutPage = await h.signout.get('/oauth2signout').set('Cookie', sentinelSession);
 const csrf = /name="csrf" value="([^"]+)"/.exec(signOutPage.text)?.[1] ?? '';
-seen.add(csrf);
+secrets.add(csrf);
 await h.signout
   .post('/oauth2signout')
   .set('Cookie', sentinelSession)
@@ -158,21 +125,5 @@ await h.signout
 h.emulator.fault('revoke', {status: 500});
 await h.signout.post('/oauth2signout').set('Cookie', sentinelSession).type('form').send({csrf});
 
-for (const request of h.emulator.requests) {
-  for (const key of [
-    'code',
-    'code_verifier',
-    'state',
-    'access_token',
-    'refresh_token',
-    'token',
-    'client_secret',
-  ]) {
-    const value = request.params[key];
-    if (value) seen.add(value);
-  }
-}
-seen.add(COOKIE_SECRET);
-seen.add(Buffer.from(COOKIE_SECRET, 'base64').toString('hex'));
+secrets.write(h.emulator, process.argv[2]!);
 await h.emulator.close();
-writeFileSync(process.argv[2]!, JSON.stringify([...seen]));
