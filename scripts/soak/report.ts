@@ -8,13 +8,11 @@ export interface SoakReport {
   readonly node: string;
   readonly connections: number;
   readonly warmupRequests: number;
-  readonly gcExposed: boolean;
   readonly load: LoadResult;
+  /** The function process's resident set size (from /proc). */
   readonly rssAfterWarmupMiB: number;
   readonly rssAtEndMiB: number;
   readonly rssGrowthMiB: number;
-  readonly heapUsedAfterWarmupMiB: number;
-  readonly heapUsedAtEndMiB: number;
 }
 
 const RESULTS = fileURLToPath(new URL('../../../results/', import.meta.url));
@@ -31,10 +29,6 @@ export function formatReport(report: SoakReport): string {
     ['RSS after warm-up', `${report.rssAfterWarmupMiB.toFixed(1)} MiB`],
     ['RSS at end', `${report.rssAtEndMiB.toFixed(1)} MiB`],
     ['RSS growth', `${report.rssGrowthMiB.toFixed(1)} MiB`],
-    [
-      'heap used after warm-up / at end',
-      `${report.heapUsedAfterWarmupMiB.toFixed(1)} / ${report.heapUsedAtEndMiB.toFixed(1)} MiB`,
-    ],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
   return rows.map(([name, value]) => `${name.padEnd(width)}  ${value}`).join('\n');
