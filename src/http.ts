@@ -24,9 +24,10 @@ export function guard(
   methods: readonly string[] = ['GET', 'HEAD'],
 ): HttpFunction {
   const allow = methods.join(', ');
-  return (req: Request, res: Response): Promise<void> =>
+  return (req: Request, res: Response): Promise<void> | void =>
     withRequestTrace(req.headers, () => answer(req, res));
-  async function answer(req: Request, res: Response): Promise<void> {
+  // Not async: a synchronous handler (oauth2init) then costs no promise per request.
+  function answer(req: Request, res: Response): Promise<void> | void {
     res.set(SECURITY_HEADERS);
     if (!methods.includes(req.method)) {
       res.set('Allow', allow);
@@ -37,18 +38,22 @@ export function guard(
       return;
     }
     try {
-      await handler(req, res);
+      const pending = handler(req, res);
+      if (pending !== undefined) return pending.catch(error => fail(req, res, error));
     } catch (error) {
-      logEvent('ERROR', 'internal_error', `${name} failed`, {
-        function: name,
-        ...describeError(error),
-      });
-      if (res.headersSent) {
-        res.end();
-        return;
-      }
-      sendProblem(req, res, PROBLEMS.internalError);
+      fail(req, res, error);
     }
+  }
+  function fail(req: Request, res: Response, error: unknown): void {
+    logEvent('ERROR', 'internal_error', `${name} failed`, {
+      function: name,
+      ...describeError(error),
+    });
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    sendProblem(req, res, PROBLEMS.internalError);
   }
 }
 

@@ -34,10 +34,13 @@ export function registerFunctions(config: Config): void {
 
 /** A function whose module is imported, and whose handler is built, once, at its first request. */
 function loadOnFirstRequest(name: FunctionName, config: Config): HttpFunction {
-  let handler: Promise<HttpFunction> | null = null;
-  return async (req, res) => {
-    handler ??= LOADERS[name]().then(factory => factory(config));
-    return (await handler)(req, res);
+  let handler: HttpFunction | null = null;
+  let loading: Promise<HttpFunction> | null = null;
+  return (req, res) => {
+    // Once loaded, called directly: no promise of ours per request.
+    if (handler !== null) return handler(req, res);
+    loading ??= LOADERS[name]().then(factory => (handler = factory(config)));
+    return loading.then(loaded => loaded(req, res));
   };
 }
 

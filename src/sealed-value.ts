@@ -2,10 +2,10 @@ import {
   createCipheriv,
   createDecipheriv,
   hkdfSync,
-  randomBytes,
   type CipherGCM,
   type DecipherGCM,
 } from 'node:crypto';
+import {takeRandomBytes} from './random-pool.js';
 
 const FORMAT_VERSION = 1;
 const KEY_ID_BYTES = 4;
@@ -37,7 +37,7 @@ export function deriveSealKeys(secrets: readonly Buffer[], purpose: string): Sea
 /** Encrypts and authenticates a JSON value with AES-256-GCM; returns base64url text. */
 export function sealValue(keys: SealKeys, value: unknown): string {
   const sealing = keys.keys[0]!;
-  const iv = randomBytes(IV_BYTES);
+  const iv = takeRandomBytes(IV_BYTES);
   const cipher: CipherGCM = createCipheriv('aes-256-gcm', sealing.key, iv);
   const header = Buffer.concat([Buffer.of(FORMAT_VERSION), sealing.id, iv]);
   cipher.setAAD(Buffer.concat([header, Buffer.from(keys.purpose)]));

@@ -1,5 +1,6 @@
-import {createHash, randomBytes, timingSafeEqual} from 'node:crypto';
+import {createHash, timingSafeEqual} from 'node:crypto';
 import type {Config} from './config.js';
+import {takeRandomBytes} from './random-pool.js';
 import {buildAuthorizationUrl, type GoogleEndpoints} from './oauth-client.js';
 import type {SignIn, TokenCookies} from './token-cookie.js';
 
@@ -7,10 +8,9 @@ const RANDOM_BYTES = 32;
 
 /** A fresh state and PKCE verifier: 32 random bytes each, base64url (RFC 7636 §4.1, RFC 9700 §4.7.1). */
 export function createSignIn(now: number = Date.now()): SignIn {
-  const random = randomBytes(2 * RANDOM_BYTES); // one call: each costs a trip into OpenSSL
   return {
-    state: random.subarray(0, RANDOM_BYTES).toString('base64url'),
-    verifier: random.subarray(RANDOM_BYTES).toString('base64url'),
+    state: takeRandomBytes(RANDOM_BYTES).toString('base64url'),
+    verifier: takeRandomBytes(RANDOM_BYTES).toString('base64url'),
     createdAt: now,
   };
 }
@@ -29,7 +29,7 @@ export function statesMatch(expected: string, received: string): boolean {
 
 /** A random session id (128 bits), for binding CSRF tokens to one session. */
 export function newSessionId(): string {
-  return randomBytes(16).toString('base64url');
+  return takeRandomBytes(16).toString('base64url');
 }
 
 /** A new sign-in: the sign-in cookie to set and the consent-page URL to send the browser to. */
