@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import {readFileSync} from 'node:fs';
 import {after, afterEach, before, describe, it} from 'node:test';
+import {fileURLToPath} from 'node:url';
 import {
   attemptsText,
   FAULT_MATRIX,
+  faultMatrixMarkdown,
   FAULTS,
   MATRIX_CONFIG,
   SIGN_IN_AGAIN,
@@ -46,6 +49,11 @@ describe('fault matrix', () => {
     assert.deepEqual(new Set(used), new Set(Object.keys(FAULTS)));
     const pairs = FAULT_MATRIX.map(row => `${row.call} ${row.fault}`);
     assert.equal(new Set(pairs).size, pairs.length);
+  });
+
+  it("the README's fault table is this matrix, row for row", () => {
+    const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+    assert.ok(readme.includes(faultMatrixMarkdown()), 'README.md: paste faultMatrixMarkdown()');
   });
 
   for (const row of FAULT_MATRIX) {
