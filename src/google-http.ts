@@ -1,5 +1,4 @@
-import type {IncomingMessage} from 'node:http';
-import {httpRequest, keepAliveAgent} from './google-agents.js';
+import type {Agent, IncomingMessage, request as Request} from 'node:http';
 
 /** What a Google endpoint answered: status, Retry-After, and the body as JSON (undefined when not JSON). */
 export interface GoogleAnswer {
@@ -57,6 +56,31 @@ async function exchange(
   return {status: raw.status, retryAfter: typeof retryAfter === 'string' ? retryAfter : null, json};
 }
 
+/** How to reach one protocol: its module's `request` and the instance's keep-alive agent. */
+interface Transport {
+  readonly request: typeof Request;
+  readonly agent: Agent;
+}
+
+const transports = new Map<string, Transport>();
+
+/**
+ * node:http or node:https with one keep-alive agent per instance, made at first use (https, and
+ * TLS with it, only loaded when a call needs it). process.getBuiltinModule, not `import`:
+ * importing node:http into an ES module evaluates all of its lazy exports, one of which loads
+ * fetch's implementation (undici). Agents hold sockets, never credentials.
+ */
+function transportFor(url: string): Transport {
+  const protocol = url.startsWith('https:') ? 'node:https' : 'node:http';
+  let transport = transports.get(protocol);
+  if (transport === undefined) {
+    const builtin = process.getBuiltinModule(protocol);
+    transport = {request: builtin.request, agent: new builtin.Agent({keepAlive: true})};
+    transports.set(protocol, transport);
+  }
+  return transport;
+}
+
 interface RawAnswer {
   readonly status: number;
   readonly headers: IncomingMessage['headers'];
@@ -70,19 +94,13 @@ function send(
   body: string,
   timeoutMs: number,
 ): Promise<RawAnswer | null> {
-  const request = httpRequest(url);
+  const {request, agent} = transportFor(url);
+  const length = method === 'POST' ? {'content-length': String(Buffer.byteLength(body))} : {};
   let deadline: NodeJS.Timeout | undefined;
   return new Promise<RawAnswer | null>((resolve, reject) => {
     const req = request(
       url,
-      {
-        method,
-        agent: keepAliveAgent(url),
-        headers:
-          method === 'POST'
-            ? {accept: 'application/json', ...headers, 'content-length': Buffer.byteLength(body)}
-            : {accept: 'application/json', ...headers},
-      },
+      {method, agent, headers: {accept: 'application/json', ...headers, ...length}},
       response => readBody(response).then(resolve, reject),
     );
     // The deadline covers the whole exchange, body included. A plain timer rather than

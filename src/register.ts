@@ -17,8 +17,8 @@ export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 type Factory = (config: Config) => HttpFunction;
 
-// Each instance serves one function, so each loads only that function's modules: an oauth2init
-// instance never loads Google's client libraries (a cold start is mostly module loading).
+// Each instance serves one function, so each evaluates only that function's modules, at its
+// first request: an oauth2init instance never sets up the client for calls to Google.
 const LOADERS: Readonly<Record<FunctionName, () => Promise<Factory>>> = {
   oauth2init: async () => (await import('./functions/oauth2init.js')).oauth2init,
   oauth2callback: async () => (await import('./functions/oauth2callback.js')).oauth2callback,
