@@ -60,7 +60,7 @@ async function main(options: SoakOptions): Promise<void> {
     if (first.status !== 200) throw new Error(`listlabels answered ${first.status}`);
     const load = {
       url: `${fn.url}/`,
-      cookie: session.cookie,
+      headers: probe.headers,
       expectBody,
       connections: options.connections,
     };

@@ -1,11 +1,10 @@
-import {fork} from 'node:child_process';
-import {fileURLToPath} from 'node:url';
+import autocannon from 'autocannon';
 
-/** One load run: GET `url` with the session cookie, `amount` times, `connections` at once. */
+/** One load run: GET `url` with `headers`, `amount` times, `connections` at once. */
 export interface LoadRequest {
   readonly url: string;
-  readonly cookie: string;
-  /** The exact JSON body every answer must have; others count as mismatches. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The exact body every answer must have; others count as mismatches. */
   readonly expectBody: string;
   readonly amount: number;
   readonly connections: number;
@@ -23,44 +22,27 @@ export interface LoadResult {
   readonly errors: number;
 }
 
-const CHILD = fileURLToPath(new URL('./load-child.js', import.meta.url));
-
 /**
- * Runs autocannon in a child process, so that its work and memory stay out of the measured
- * process (and it gets a core of its own).
+ * Runs autocannon in this process: the function under measurement has a process of its own, so
+ * the load generator's work and memory never count against it.
  */
-export function runLoad(request: LoadRequest): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(CHILD, [], {stdio: ['ignore', 'inherit', 'inherit', 'ipc']});
-    let result: LoadResult | null = null;
-    child.once('message', message => {
-      result = toLoadResult(message);
-    });
-    child.once('error', reject);
-    child.once('exit', code => {
-      if (result !== null) resolve(result);
-      else reject(new Error(`the load process exited with ${code ?? 'a signal'} and no result`));
-    });
-    child.send(request);
+export async function runLoad(request: LoadRequest): Promise<LoadResult> {
+  const result = await autocannon({
+    url: request.url,
+    headers: {...request.headers},
+    connections: request.connections,
+    amount: request.amount,
+    expectBody: request.expectBody,
   });
-}
-
-/** The child's answer, checked field by field; null when it is not one. */
-function toLoadResult(message: unknown): LoadResult | null {
-  if (typeof message !== 'object' || message === null) return null;
-  const field = (name: keyof LoadResult): number => {
-    const value: unknown = Reflect.get(message, name);
-    return typeof value === 'number' ? value : NaN;
+  const requests = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
+  return {
+    requests,
+    seconds: result.duration,
+    perSecond: requests / result.duration,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    mismatches: result.mismatches,
+    errors: result.errors + result.timeouts,
   };
-  const result: LoadResult = {
-    requests: field('requests'),
-    seconds: field('seconds'),
-    perSecond: field('perSecond'),
-    p50Ms: field('p50Ms'),
-    p99Ms: field('p99Ms'),
-    non2xx: field('non2xx'),
-    mismatches: field('mismatches'),
-    errors: field('errors'),
-  };
-  return Object.values(result).some(Number.isNaN) ? null : result;
 }
