@@ -18,6 +18,15 @@ const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 15);
 const WARM_RUNS = Number(process.env.BENCH_WARM_RUNS ?? 3);
 const RESULTS = `${ROOT}results`;
 
+/** A warm measurement: which function, its request, and what its throughput is compared with. */
+interface WarmVariant {
+  readonly name: string;
+  readonly variant: Variant;
+  readonly probe: Probe;
+  /** The variant whose throughput is 1.00x for this one; null for a baseline itself. */
+  readonly baseline: string | null;
+}
+
 interface Variant {
   readonly name: string;
   readonly source: string;
@@ -89,20 +98,22 @@ async function main(emulatorUrl: string): Promise<void> {
   console.log(
     `warm: ${WARM_RUNS} runs each, ${WARM_LOAD.connections} connections, ${WARM_LOAD.seconds} s after ${WARM_LOAD.warmupSeconds} s warm-up`,
   );
-  const warmVariants: {name: string; variant: Variant; probe: Probe}[] = [
-    {name: 'empty function', variant: empty, probe: redirect},
-    {name: 'oauth2init', variant: functions[0]!, probe: redirect},
+  const directFetch: Variant = {
+    name: 'direct fetch',
+    source: fetchSource,
+    target: 'directfetch',
+    probe: fixed(bearer),
+  };
+  const warmVariants: WarmVariant[] = [
+    {name: 'empty function', variant: empty, probe: redirect, baseline: null},
+    {name: 'oauth2init', variant: functions[0]!, probe: redirect, baseline: 'empty function'},
+    {name: 'direct fetch', variant: directFetch, probe: bearer, baseline: null},
     {
-      name: 'direct fetch',
-      variant: {
-        name: 'direct fetch',
-        source: fetchSource,
-        target: 'directfetch',
-        probe: fixed(bearer),
-      },
-      probe: bearer,
+      name: 'listlabels (JSON)',
+      variant: functions[2]!,
+      probe: labelsJson,
+      baseline: 'direct fetch',
     },
-    {name: 'listlabels (JSON)', variant: functions[2]!, probe: labelsJson},
   ];
   const warm = new Map<string, WarmRun[]>();
   for (let run = 0; run < WARM_RUNS; run++) {
@@ -119,10 +130,14 @@ async function main(emulatorUrl: string): Promise<void> {
     process.stdout.write('.');
   }
   process.stdout.write('\n');
-  report(cold, warm);
+  report(cold, warm, warmVariants);
 }
 
-function report(cold: Map<string, ColdStart[]>, warm: Map<string, WarmRun[]>): void {
+function report(
+  cold: Map<string, ColdStart[]>,
+  warm: Map<string, WarmRun[]>,
+  warmVariants: readonly WarmVariant[],
+): void {
   const coldSummary = new Map(
     [...cold].map(([name, runs]) => [
       name,
@@ -146,16 +161,16 @@ function report(cold: Map<string, ColdStart[]>, warm: Map<string, WarmRun[]>): v
     range(s.rssMiB, 1),
     ratio(s.rssMiB.median, base.rssMiB.median),
   ]);
-  const warmBase = (name: string): Summary =>
-    warmSummary.get(name === 'oauth2init' ? 'empty function' : 'direct fetch')!.requestsPerSecond;
-  const warmRows = [...warmSummary].map(([name, s]) => [
-    name,
-    range(s.requestsPerSecond, 0),
-    name === 'empty function' || name === 'direct fetch'
-      ? '1.00x'
-      : ratio(s.requestsPerSecond.median, warmBase(name).median),
-    range(s.p99Ms, 1),
-  ]);
+  const warmRows = warmVariants.map(({name, baseline}) => {
+    const s = warmSummary.get(name)!;
+    const base = warmSummary.get(baseline ?? name)!;
+    return [
+      name,
+      range(s.requestsPerSecond, 0),
+      ratio(s.requestsPerSecond.median, base.requestsPerSecond.median),
+      range(s.p99Ms, 1),
+    ];
+  });
   const coldTable = markdownTable(
     [
       'function',

@@ -43,7 +43,7 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** `functions-framework --target=NAME --source=DIR`, with only the given environment. */
+/** `functions-framework --target=NAME --source=DIR` run in DIR, with only the given environment. */
 export async function spawnFunction(
   source: string,
   target: string,
@@ -54,6 +54,7 @@ export async function spawnFunction(
     process.execPath,
     [FRAMEWORK_MAIN, `--target=${target}`, `--source=${source}`, `--port=${port}`],
     {
+      cwd: source,
       env: {PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env},
       stdio: ['ignore', 'pipe', 'pipe'],
     },
