@@ -103,6 +103,7 @@ export async function serve(
     path: url.pathname,
     status: 0,
     params: {},
+    queryNames: [...new Set(url.searchParams.keys())],
   };
   let result: {reply: Reply; reset: boolean};
   try {

@@ -51,7 +51,10 @@ export interface RecordedRequest {
   route: EmulatorRoute;
   path: string;
   status: number;
+  /** Query and form parameters together. */
   params: Record<string, string>;
+  /** The names of the query's parameters alone (RFC 7009 wants the token in the body). */
+  queryNames: string[];
 }
 
 /** Options for startEmulator(). */

@@ -3,7 +3,7 @@ import type {Config} from './config.js';
 import {logLabelsOutcome, type LabelsReader} from './gmail-labels.js';
 import {sendJson} from './http.js';
 import {logEvent} from './log.js';
-import {GMAIL_READONLY_SCOPE, type GoogleEndpoints} from './oauth-client.js';
+import {GMAIL_READONLY_SCOPE, type GoogleClients} from './oauth-client.js';
 import {PROBLEMS} from './problems.js';
 import {createTokenValidator} from './token-validator.js';
 
@@ -47,10 +47,10 @@ export function sendBearerError(
  */
 export function createBearerLabels(
   config: Config,
-  endpoints: GoogleEndpoints,
+  google: GoogleClients,
   readLabels: LabelsReader,
 ): (res: Response, token: string) => Promise<void> {
-  const validator = createTokenValidator(config, endpoints);
+  const validator = createTokenValidator(config, google);
   return async (res, token) => {
     const check = await validator.check(token);
     if (!check.ok) {

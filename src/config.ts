@@ -53,6 +53,7 @@ export function loadConfig(env: Env = process.env): Config {
   const redirectUri = `${baseUrl}/oauth2callback`;
   const emulatorUrl = parseEmulatorUrl(env.GOOGLE_EMULATOR_URL, deployed);
   const client = readClient(env, redirectUri, warnings);
+  checkLibraryLogging(env.GOOGLE_SDK_NODE_LOGGING, deployed, warnings);
   let cookieSecrets = parseCookieSecrets(env.COOKIE_SECRET);
   if (cookieSecrets === null) {
     if (deployed) {
@@ -79,6 +80,24 @@ export function loadConfig(env: Env = process.env): Config {
     gmailBudgetMs: 10_000,
     warnings: Object.freeze(warnings),
   });
+}
+
+/**
+ * GOOGLE_SDK_NODE_LOGGING switches on google-auth-library's debug log (google-logging-utils),
+ * which prints token requests and responses. Our clients keep its interceptors off, but a
+ * user's own client would not: refused when deployed, a warning locally.
+ */
+function checkLibraryLogging(
+  value: string | undefined,
+  deployed: boolean,
+  warnings: string[],
+): void {
+  if (!value) return;
+  const risk = "Google's client libraries then print token responses";
+  if (deployed) {
+    throw new ConfigError('GOOGLE_SDK_NODE_LOGGING', `must not be set when deployed: ${risk}`);
+  }
+  warnings.push(`GOOGLE_SDK_NODE_LOGGING is set: ${risk}; never share this output`);
 }
 
 function readClient(

@@ -1,8 +1,9 @@
+import {gmail_v1} from '@googleapis/gmail/build/v1.js';
 import type {Config} from './config.js';
-import {getJson} from './google-http.js';
+import {gaxiosFetch} from './google-fetch.js';
 import {retryAfterSeconds} from './retry-after.js';
-import type {GoogleEndpoints} from './oauth-client.js';
-import {classifyGoogleError, type TransientFailure} from './google-errors.js';
+import type {GoogleClients} from './oauth-client.js';
+import {classifyGoogleError, googleAnswerOf, type TransientFailure} from './google-errors.js';
 import {logEvent} from './log.js';
 import type {Session} from './token-cookie.js';
 
@@ -35,21 +36,28 @@ const MIN_ATTEMPT_MS = 250;
 export type LabelsReader = (session: Session) => Promise<LabelsOutcome>;
 
 /**
- * A reader that calls users.labels.list for `me`, retrying 429, 5xx and timeouts with jittered
- * backoff inside `config.gmailBudgetMs`. Each call sends only its own session's token.
+ * A reader that calls users.labels.list for `me` with Google's Gmail client, retrying 429, 5xx
+ * and timeouts with jittered backoff inside `config.gmailBudgetMs`. The retries are ours, not
+ * googleapis' (off in safeTransportOptions): they honour Retry-After, Gmail's rate-limit 403s and
+ * the budget. The Gmail client holds no credentials; each call is authorised by a client made
+ * for that call's session alone.
  */
-export function createLabelsReader(config: Config, endpoints: GoogleEndpoints): LabelsReader {
+export function createLabelsReader(config: Config, google: GoogleClients): LabelsReader {
   // https://developers.google.com/workspace/gmail/api/reference/rest/v1/users.labels/list
-  const url = `${endpoints.gmailRoot}gmail/v1/users/me/labels`;
+  const gmail = new gmail_v1.Gmail({rootUrl: google.endpoints.gmailRoot});
   return async session => {
+    const auth = google.forUser({access_token: session.accessToken, token_type: 'Bearer'});
     const deadline = Date.now() + config.gmailBudgetMs;
     for (let attempt = 1; ; attempt++) {
       const timeout = Math.min(config.googleTimeoutMs, deadline - Date.now());
-      const answer = await getJson(url, session.accessToken, timeout);
-      const outcome: Attempt =
-        answer !== null && answer.status >= 200 && answer.status <= 299
-          ? okOrMalformed(parseLabels(answer.json))
-          : classifyGoogleError(answer);
+      // This attempt's deadline, as the fetch gaxios calls (see safeTransportOptions).
+      const fetchImplementation = gaxiosFetch(timeout);
+      const outcome: Attempt = await gmail.users.labels
+        .list({userId: 'me', auth}, {fetchImplementation})
+        .then(
+          response => okOrMalformed(parseLabels(response.data)),
+          (error: unknown) => classifyGoogleError(googleAnswerOf(error)),
+        );
       if (outcome.kind !== 'transient') return outcome;
       // Full jitter (AWS architecture blog, "Exponential Backoff And Jitter"); Retry-After wins.
       const wait = outcome.retryAfterMs ?? Math.random() * BASE_BACKOFF_MS * 2 ** attempt;

@@ -1,6 +1,31 @@
 import type {LabelsOutcome} from './gmail-labels.js';
-import type {GoogleAnswer} from './google-http.js';
 import {parseRetryAfter} from './retry-after.js';
+
+/** What a Google endpoint answered: status, Retry-After, and the body as JSON (undefined when not JSON). */
+export interface GoogleAnswer {
+  readonly status: number;
+  readonly retryAfter: string | null;
+  readonly json: unknown;
+}
+
+/**
+ * The answer inside an error from Google's libraries (a GaxiosError's `response`), or null when
+ * no answer came (timeout, reset, refused connection). Reads the response only: the error's
+ * `config` is the request, with its codes and tokens.
+ */
+export function googleAnswerOf(error: unknown): GoogleAnswer | null {
+  const response: unknown =
+    typeof error === 'object' && error !== null ? Reflect.get(error, 'response') : undefined;
+  if (typeof response !== 'object' || response === null) return null;
+  const status: unknown = Reflect.get(response, 'status');
+  if (typeof status !== 'number') return null;
+  const headers: unknown = Reflect.get(response, 'headers');
+  const retryAfter = headers instanceof Headers ? headers.get('retry-after') : null;
+  // gaxios parses a JSON body by its content type and leaves anything else as text.
+  const data: unknown = Reflect.get(response, 'data');
+  const json = typeof data === 'object' && data !== null ? data : undefined;
+  return {status, retryAfter, json};
+}
 
 /** A failure worth another attempt: 429, 5xx, rate-limit 403s, timeouts, resets, cut bodies. */
 export interface TransientFailure {

@@ -1,7 +1,8 @@
 import {createHash, timingSafeEqual} from 'node:crypto';
+import {CodeChallengeMethod} from 'google-auth-library/build/src/auth/oauth2client.js';
 import type {Config} from './config.js';
 import {takeRandomBytes} from './random-pool.js';
-import {buildAuthorizationUrl, type GoogleEndpoints} from './oauth-client.js';
+import {GMAIL_READONLY_SCOPE, type GoogleClients} from './oauth-client.js';
 import type {SignIn, TokenCookies} from './token-cookie.js';
 
 const RANDOM_BYTES = 32;
@@ -35,18 +36,35 @@ export function newSessionId(): string {
 /** A new sign-in: the sign-in cookie to set and the consent-page URL to send the browser to. */
 export function startSignIn(
   config: Config,
-  endpoints: GoogleEndpoints,
+  google: GoogleClients,
   cookies: TokenCookies,
   forceConsent = false,
 ): {readonly setCookie: string; readonly location: string} {
   const signIn = {...createSignIn(), consentForced: forceConsent};
-  const codeChallenge = codeChallengeS256(signIn.verifier);
   return {
     setCookie: cookies.sealSignIn(signIn),
-    location: buildAuthorizationUrl(config, endpoints, {
-      state: signIn.state,
-      codeChallenge,
-      forceConsent,
-    }),
+    location: authorizationUrl(config, google, signIn.state, signIn.verifier, forceConsent),
   };
+}
+
+/**
+ * The consent-page URL (RFC 6749 §4.1.1 with PKCE, RFC 7636 §4.3) from OAuth2Client's
+ * generateAuthUrl: our client id and redirect URI, from config only. `forceConsent` adds
+ * prompt=consent: Google then issues a refresh token again.
+ */
+export function authorizationUrl(
+  config: Config,
+  google: GoogleClients,
+  state: string,
+  verifier: string,
+  forceConsent = false,
+): string {
+  return google.oauth2.generateAuthUrl({
+    scope: GMAIL_READONLY_SCOPE,
+    state,
+    code_challenge: codeChallengeS256(verifier),
+    code_challenge_method: CodeChallengeMethod.S256,
+    ...(config.accessType === 'offline' ? {access_type: 'offline'} : {}),
+    ...(forceConsent ? {prompt: 'consent'} : {}),
+  });
 }

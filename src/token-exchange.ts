@@ -1,8 +1,8 @@
-import type {Config} from './config.js';
-import {postForm} from './google-http.js';
-import type {Session} from './token-cookie.js';
-import {GMAIL_READONLY_SCOPE, type GoogleEndpoints} from './oauth-client.js';
+import type {Credentials} from 'google-auth-library/build/src/auth/credentials.js';
+import {googleAnswerOf} from './google-errors.js';
+import {GMAIL_READONLY_SCOPE, type GoogleClients} from './oauth-client.js';
 import {parseRetryAfter, retryAfterSeconds} from './retry-after.js';
+import type {Session} from './token-cookie.js';
 
 /** Tokens from a token request: what a session holds (any id_token is dropped here). */
 export type GrantedTokens = Omit<Session, 'id'>;
@@ -24,25 +24,21 @@ export type ExchangeResult =
 const MAX_ACCESS_TOKEN_LENGTH = 2048;
 const MAX_REFRESH_TOKEN_LENGTH = 512;
 const MAX_SCOPE_LENGTH = 1024;
+const MAX_LIFETIME_MS = 86_400_000;
 const OAUTH_ERROR_CODE = /^[a-z_]{1,64}$/;
 
 /**
- * Redeems an authorization code with its PKCE verifier (RFC 6749 §4.1.3, RFC 7636 §4.5).
- * Exactly one request: a code is single-use, so a failed exchange is never retried.
+ * Redeems an authorization code with its PKCE verifier (RFC 6749 §4.1.3, RFC 7636 §4.5) through
+ * OAuth2Client.getToken. Exactly one request: a code is single-use, so a failed exchange is never
+ * retried (safeTransportOptions turns off the library's retries).
  */
 export function exchangeCode(
-  config: Config,
-  endpoints: GoogleEndpoints,
+  google: GoogleClients,
   code: string,
   verifier: string,
 ): Promise<ExchangeResult> {
-  const grant = {
-    grant_type: 'authorization_code',
-    code,
-    code_verifier: verifier,
-    redirect_uri: config.redirectUri,
-  };
-  return requestTokens(config, endpoints, grant, GMAIL_READONLY_SCOPE, config.googleTimeoutMs);
+  const request = google.oauth2.getToken({code, codeVerifier: verifier}).then(({tokens}) => tokens);
+  return settle(request, GMAIL_READONLY_SCOPE);
 }
 
 // Refreshes in this instance, by refresh token: those under way, and for a few seconds the
@@ -56,15 +52,13 @@ const REUSE_REFRESH_MS = 10_000;
 const MAX_RECENT_REFRESHES = 1000;
 
 /**
- * Gets a new access token with the session's refresh token (RFC 6749 §6), in one request.
- * Calls for the same session in this instance share it (single flight), including calls that
- * arrive within seconds after it finished.
+ * Gets a new access token with the session's refresh token (RFC 6749 §6), in one request, with
+ * a client made for this session alone. Calls for the same session in this instance share it
+ * (single flight), including calls that arrive within seconds after it finished.
  */
 export function refreshAccessToken(
-  config: Config,
-  endpoints: GoogleEndpoints,
+  google: GoogleClients,
   session: Session,
-  timeoutMs: number,
 ): Promise<ExchangeResult> {
   const refreshToken = session.refreshToken;
   if (refreshToken === undefined) throw new Error('refreshAccessToken() needs a refresh token');
@@ -73,8 +67,7 @@ export function refreshAccessToken(
   recentRefreshes.delete(refreshToken);
   const inFlight = refreshesInFlight.get(refreshToken);
   if (inFlight !== undefined) return inFlight;
-  const grant = {grant_type: 'refresh_token', refresh_token: refreshToken};
-  const request = requestTokens(config, endpoints, grant, session.scope, timeoutMs)
+  const request = settle(refreshWithClient(google, refreshToken), session.scope)
     .then((result): ExchangeResult => {
       if (!result.ok) return result;
       // Google usually keeps the refresh token; it sends a new one only when it rotates it.
@@ -87,6 +80,20 @@ export function refreshAccessToken(
   return request;
 }
 
+/** The token response of a refresh, as Google sent it (a rotated refresh token included). */
+async function refreshWithClient(
+  google: GoogleClients,
+  refreshToken: string,
+): Promise<Credentials> {
+  const client = google.forUser({refresh_token: refreshToken});
+  // getAccessToken() then overwrites the refresh token with the one it had (oauth2client.js
+  // refreshAccessTokenAsync); the 'tokens' event sees Google's answer first.
+  let issued: Credentials = {};
+  client.on('tokens', (tokens: Credentials) => (issued = {...tokens}));
+  await client.getAccessToken();
+  return issued;
+}
+
 function rememberRefresh(refreshToken: string, result: ExchangeResult & {ok: true}): void {
   // Never hand out a token in its last seconds.
   const until = Math.min(Date.now() + REUSE_REFRESH_MS, result.tokens.expiresAt - 5_000);
@@ -97,22 +104,19 @@ function rememberRefresh(refreshToken: string, result: ExchangeResult & {ok: tru
   recentRefreshes.set(refreshToken, {result, until});
 }
 
-/** One POST to the token endpoint with our client credentials (client_secret_post, RFC 6749 §2.3.1). */
-async function requestTokens(
-  config: Config,
-  endpoints: GoogleEndpoints,
-  grant: Record<string, string>,
-  requestedScope: string,
-  timeoutMs: number,
-): Promise<ExchangeResult> {
-  const form = {...grant, client_id: config.clientId, client_secret: config.clientSecret};
-  const answer = await postForm(endpoints.token, form, timeoutMs);
-  // No answer, or one that is not JSON (a proxy page, a cut body): Google was not reachable.
-  if (answer === null || answer.json === undefined) return failure('unavailable', null, null);
-  const {status, json} = answer;
-  if (status < 200 || status > 299) return classifyError(status, json, answer.retryAfter);
-  const tokens = parseTokenResponse(json, Date.now(), requestedScope);
-  return tokens === null ? failure('unavailable', status, null) : {ok: true, tokens};
+/** A token request's outcome as a value; the error itself (it knows the request) goes no further. */
+async function settle(request: Promise<unknown>, requestedScope: string): Promise<ExchangeResult> {
+  let response: unknown;
+  try {
+    response = await request;
+  } catch (error) {
+    const answer = googleAnswerOf(error);
+    // No answer, or one that is not JSON (a proxy page, a cut body): Google was not reachable.
+    if (answer === null || answer.json === undefined) return failure('unavailable', null, null);
+    return classifyError(answer.status, answer.json, answer.retryAfter);
+  }
+  const tokens = parseTokenResponse(response, Date.now(), requestedScope);
+  return tokens === null ? failure('unavailable', 200, null) : {ok: true, tokens};
 }
 
 function classifyError(status: number, json: unknown, retryAfter: string | null): ExchangeResult {
@@ -138,7 +142,10 @@ function failure(
   return {ok: false, reason, status, error, retryAfterSeconds: retryAfterSeconds(retryAfterMs)};
 }
 
-/** Validates a token response (RFC 6749 §5.1); null when it is not one we can use. */
+/**
+ * Validates a token response (RFC 6749 §5.1) as google-auth-library hands it over (`expires_in`
+ * turned into `expiry_date`); null when it is not one we can use.
+ */
 export function parseTokenResponse(
   json: unknown,
   now: number,
@@ -151,15 +158,16 @@ export function parseTokenResponse(
   };
   const accessToken = field('access_token');
   const tokenType = field('token_type');
-  const expiresIn = field('expires_in');
+  const expiresAt = field('expiry_date');
   const scope = field('scope') ?? requestedScope; // §5.1: omitted scope means as requested
-  const refreshToken = field('refresh_token');
+  const refreshToken = field('refresh_token') ?? undefined;
   if (!isToken(accessToken, MAX_ACCESS_TOKEN_LENGTH)) return null;
   if (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer') return null; // §7.1
-  if (typeof expiresIn !== 'number' || !(expiresIn > 0) || expiresIn > 86_400) return null;
+  if (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt)) return null;
+  if (expiresAt <= now || expiresAt > now + MAX_LIFETIME_MS) return null;
   if (typeof scope !== 'string' || scope.length > MAX_SCOPE_LENGTH) return null;
   if (refreshToken !== undefined && !isToken(refreshToken, MAX_REFRESH_TOKEN_LENGTH)) return null;
-  return {accessToken, expiresAt: now + expiresIn * 1000, scope, refreshToken};
+  return {accessToken, expiresAt, scope, refreshToken};
 }
 
 function isToken(value: unknown, maxLength: number): value is string {
@@ -170,14 +178,20 @@ function isToken(value: unknown, maxLength: number): value is string {
 }
 
 /**
- * Revokes a token at Google (RFC 7009 §2.1; revoking either token of a grant ends the grant).
+ * Revokes a token at Google (RFC 7009 §2.1; revoking either token of a grant ends the grant),
+ * posted through our client's transporter with the token in the form body. The library's own
+ * revokeToken() puts it in the URL's query, where proxies and access logs keep it.
  * True when Google confirmed it; false on any failure (the caller signs out regardless).
  */
-export async function revokeToken(
-  config: Config,
-  endpoints: GoogleEndpoints,
-  token: string,
-): Promise<boolean> {
-  const answer = await postForm(endpoints.revoke, {token}, config.googleTimeoutMs);
-  return answer !== null && answer.status >= 200 && answer.status <= 299;
+export async function revokeToken(google: GoogleClients, token: string): Promise<boolean> {
+  try {
+    await google.oauth2.transporter.request({
+      method: 'POST',
+      url: google.endpoints.revoke,
+      data: new URLSearchParams({token}),
+    });
+    return true;
+  } catch {
+    return false;
+  }
 }

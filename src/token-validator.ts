@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto';
 import type {Config} from './config.js';
-import {postForm} from './google-http.js';
-import {GMAIL_READONLY_SCOPE, hasScope, type GoogleEndpoints} from './oauth-client.js';
+import {googleAnswerOf} from './google-errors.js';
+import {GMAIL_READONLY_SCOPE, hasScope, type GoogleClients} from './oauth-client.js';
 
 /** What tokeninfo says of a bearer token, as far as listlabels needs to know. */
 export type TokenCheck =
@@ -28,7 +28,7 @@ interface Entry {
  * token minted for another app is refused) and carry gmail.readonly. The cache is keyed by a
  * hash of the token and holds only positive answers, never past the token's expiry.
  */
-export function createTokenValidator(config: Config, endpoints: GoogleEndpoints): TokenValidator {
+export function createTokenValidator(config: Config, google: GoogleClients): TokenValidator {
   const cache = new Map<string, Entry>();
   return {
     async check(token) {
@@ -38,7 +38,7 @@ export function createTokenValidator(config: Config, endpoints: GoogleEndpoints)
       if (hit !== undefined && hit.until > now)
         return {ok: true, scope: hit.scope, expiresAt: hit.expiresAt};
       cache.delete(key);
-      const info = await fetchTokenInfo(config, endpoints, token);
+      const info = await fetchTokenInfo(google, token);
       if (info === 'invalid' || info === 'unavailable') {
         return {ok: false, reason: info === 'invalid' ? 'invalid_token' : 'unavailable'};
       }
@@ -63,24 +63,34 @@ interface TokenInfo {
   readonly expiresAt: number;
 }
 
-/** Asks tokeninfo about a token; 'invalid' or 'unavailable' when it cannot say. */
+/**
+ * Asks tokeninfo about a token with OAuth2Client.getTokenInfo (a POST with the token in the
+ * Authorization header, so it never sits in a URL or an access log); 'invalid' or
+ * 'unavailable' when it cannot say.
+ */
 async function fetchTokenInfo(
-  config: Config,
-  endpoints: GoogleEndpoints,
+  google: GoogleClients,
   token: string,
 ): Promise<TokenInfo | 'invalid' | 'unavailable'> {
-  // In the body, so the token never sits in a URL or an access log.
-  const answer = await postForm(endpoints.tokeninfo, {access_token: token}, config.googleTimeoutMs);
-  if (answer === null || answer.status === 429 || answer.status >= 500) return 'unavailable';
-  // RFC 6750: a 4xx is invalid_token, whatever the body says.
-  if (answer.status < 200 || answer.status > 299) return 'invalid';
-  const json = answer.json;
-  if (json === undefined) return 'unavailable'; // a 200 that is not JSON
-  if (typeof json !== 'object' || json === null) return 'invalid';
-  const aud: unknown = Reflect.get(json, 'aud');
-  const scope: unknown = Reflect.get(json, 'scope');
-  const exp: unknown = Reflect.get(json, 'exp'); // seconds since epoch, as a string
-  if (typeof aud !== 'string' || typeof scope !== 'string') return 'invalid';
+  let info: unknown;
+  try {
+    info = await google.oauth2.getTokenInfo(token);
+  } catch (error) {
+    const answer = googleAnswerOf(error);
+    if (answer === null) {
+      // A thrown TypeError is the library reading a 200 whose body has no `scope` (not Google's
+      // JSON: a proxy page); anything else is a network failure.
+      return error instanceof TypeError ? 'invalid' : 'unavailable';
+    }
+    if (answer.status === 429 || answer.status >= 500) return 'unavailable';
+    // RFC 6750: a 4xx is invalid_token, whatever the body says.
+    return 'invalid';
+  }
+  if (typeof info !== 'object' || info === null) return 'invalid';
+  const aud: unknown = Reflect.get(info, 'aud');
+  const scope: unknown = Reflect.get(info, 'scopes');
+  const exp: unknown = Reflect.get(info, 'exp'); // seconds since epoch, as a string
+  if (typeof aud !== 'string' || !Array.isArray(scope)) return 'invalid';
   if (typeof exp !== 'string' || !/^\d{1,12}$/.test(exp)) return 'invalid';
-  return {aud, scope, expiresAt: Number(exp) * 1000};
+  return {aud, scope: scope.join(' '), expiresAt: Number(exp) * 1000};
 }

@@ -223,6 +223,12 @@ describe('loadConfig()', () => {
       message: /cannot read/,
     },
     {
+      name: "deployed with Google's library debug logging on",
+      env: {...deployed, GOOGLE_SDK_NODE_LOGGING: 'auth'},
+      variable: 'GOOGLE_SDK_NODE_LOGGING',
+      message: /print token responses/,
+    },
+    {
       name: 'deployed with an emulator',
       env: {...deployed, GOOGLE_EMULATOR_URL: 'http://127.0.0.1:1'},
       variable: 'GOOGLE_EMULATOR_URL',
@@ -267,6 +273,11 @@ describe('loadConfig()', () => {
       loadConfig({...CLIENT, GOOGLE_CLOUD_PROJECT: 'my-project-1'}).projectId,
       'my-project-1',
     );
+  });
+
+  it("loadConfig() warns, locally, that GOOGLE_SDK_NODE_LOGGING makes Google's libraries print token responses", () => {
+    const config = loadConfig({...CLIENT, GOOGLE_SDK_NODE_LOGGING: '*', COOKIE_SECRET: KEY_A});
+    assert.match(config.warnings.join('\n'), /GOOGLE_SDK_NODE_LOGGING is set/);
   });
 
   it('loadConfig() accepts a complete deployed configuration without warnings', () => {

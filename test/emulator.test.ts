@@ -1003,6 +1003,7 @@ void test('requests records method, route, path, final status and merged params'
       path: '/revoke',
       status: 400,
       params: {token: 'from-form', extra: '1'},
+      queryNames: ['token', 'extra'],
     },
     {
       method: 'GET',
@@ -1010,6 +1011,7 @@ void test('requests records method, route, path, final status and merged params'
       path: '/gmail/v1/users/me/labels',
       status: 401,
       params: {prettyPrint: 'false'},
+      queryNames: ['prettyPrint'],
     },
   ]);
 });

@@ -24,7 +24,7 @@ describe('index (functions-framework --target)', () => {
     {
       target: 'oauth2init',
       status: 302,
-      location: /\/o\/oauth2\/v2\/auth\?client_id=/,
+      location: /\/o\/oauth2\/v2\/auth\?.*client_id=/,
     },
     {target: 'oauth2callback', status: 400},
     {

@@ -19,6 +19,8 @@ async function runScenario(
     const path = new URL(`./support/${script}`, import.meta.url).pathname;
     const {stdout, stderr} = await run(process.execPath, [path, secretsFile], {
       maxBuffer: 64 * 1024 * 1024,
+      // Google's libraries' debug log on, as a user might leave it: it must print no secret.
+      env: {...process.env, GOOGLE_SDK_NODE_LOGGING: 'auth,gaxios,googleapis'},
     });
     const secrets: unknown = JSON.parse(readFileSync(secretsFile, 'utf8'));
     assert.ok(Array.isArray(secrets) && secrets.every(s => typeof s === 'string'));
@@ -79,6 +81,8 @@ describe('logs', () => {
     assert.ok(secrets.length > 30, `collected ${secrets.length} secret values`);
     assert.match(output, /"event":"token_exchange_failed"/, 'the failure paths did log');
     assert.match(output, /"event":"gmail_error"/);
+    const printedErrors = output.match(/^GaxiosError: /gm)?.length ?? 0;
+    assert.ok(printedErrors >= 6, `each library error was printed whole (${printedErrors})`);
     for (const event of [
       'token_refresh_failed',
       'bearer_rejected',

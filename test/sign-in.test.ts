@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import {codeChallengeS256, createSignIn, statesMatch} from '../src/sign-in.js';
+import {loadConfig} from '../src/config.js';
+import {createGoogleClients, GMAIL_READONLY_SCOPE} from '../src/oauth-client.js';
+import {authorizationUrl, codeChallengeS256, createSignIn, statesMatch} from '../src/sign-in.js';
+
+const env = {
+  GOOGLE_CLIENT_ID: 'id',
+  GOOGLE_CLIENT_SECRET: 'secret',
+  BASE_URL: 'https://r-p.cloudfunctions.net',
+};
 
 describe('sign-in', () => {
   it('createSignIn() makes 43-character base64url state and verifier, different every time', () => {
@@ -19,6 +27,29 @@ describe('sign-in', () => {
       codeChallengeS256('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'),
       'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
     );
+  });
+
+  it('authorizationUrl() sends exactly the web-server flow parameters with PKCE S256, from generateAuthUrl', () => {
+    const config = loadConfig(env);
+    const url = new URL(authorizationUrl(config, createGoogleClients(config), 'S', 'V'));
+    assert.equal(url.origin + url.pathname, 'https://accounts.google.com/o/oauth2/v2/auth');
+    assert.deepEqual(Object.fromEntries(url.searchParams), {
+      client_id: 'id',
+      redirect_uri: 'https://r-p.cloudfunctions.net/oauth2callback',
+      response_type: 'code',
+      scope: GMAIL_READONLY_SCOPE,
+      state: 'S',
+      code_challenge: codeChallengeS256('V'),
+      code_challenge_method: 'S256',
+    });
+    assert.doesNotMatch(url.href, /secret|V&|=V$/);
+  });
+
+  it('authorizationUrl() adds access_type=offline when configured, and prompt=consent when forced', () => {
+    const config = loadConfig({...env, ACCESS_TYPE: 'offline'});
+    const url = new URL(authorizationUrl(config, createGoogleClients(config), 'S', 'V', true));
+    assert.equal(url.searchParams.get('access_type'), 'offline');
+    assert.equal(url.searchParams.get('prompt'), 'consent');
   });
 
   it('statesMatch() is true only for equal strings', () => {

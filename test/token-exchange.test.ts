@@ -4,7 +4,13 @@ import {parseTokenResponse} from '../src/token-exchange.js';
 
 const NOW = 1_700_000_000_000;
 const GMAIL = 'https://www.googleapis.com/auth/gmail.readonly';
-const OK = {access_token: 'ya29.abc', expires_in: 3599, scope: GMAIL, token_type: 'Bearer'};
+// As google-auth-library hands a token response over: expires_in already turned into expiry_date.
+const OK = {
+  access_token: 'ya29.abc',
+  expiry_date: NOW + 3599_000,
+  scope: GMAIL,
+  token_type: 'Bearer',
+};
 
 describe('parseTokenResponse()', () => {
   it('parseTokenResponse() keeps the access token, expiry, scope and refresh token, and drops the id_token', () => {
@@ -38,14 +44,15 @@ describe('parseTokenResponse()', () => {
     ['a numeric refresh_token', {...OK, refresh_token: 5}],
     ['a MAC token type', {...OK, token_type: 'mac'}],
     ['no token_type', {...OK, token_type: undefined}],
-    ['expires_in as a string', {...OK, expires_in: '3599'}],
-    ['a zero expires_in', {...OK, expires_in: 0}],
-    ['a negative expires_in', {...OK, expires_in: -1}],
-    ['an expires_in over a day', {...OK, expires_in: 86_401}],
+    ['expiry_date as a string', {...OK, expiry_date: String(NOW + 3599_000)}],
+    ['no expiry_date (Google sent no or a zero expires_in)', {...OK, expiry_date: undefined}],
+    ['an expiry_date now (a zero or negative expires_in)', {...OK, expiry_date: NOW}],
+    ['an expiry_date over a day away', {...OK, expiry_date: NOW + 86_401_000}],
+    ['a NaN expiry_date (a non-numeric expires_in)', {...OK, expiry_date: NaN}],
     ['a non-string scope', {...OK, scope: ['a']}],
     [
       'an inherited access_token',
-      Object.create({access_token: 'ya29.abc', token_type: 'Bearer', expires_in: 1}),
+      Object.create({access_token: 'ya29.abc', token_type: 'Bearer', expiry_date: NOW + 1000}),
     ],
   ];
   for (const [name, json] of rejected) {

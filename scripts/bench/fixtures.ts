@@ -3,8 +3,8 @@ import {mkdirSync, writeFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {DEFAULT_CLIENT} from '../../emulator/index.js';
 import {loadConfig, type Config} from '../../src/config.js';
-import {googleEndpoints, buildAuthorizationUrl} from '../../src/oauth-client.js';
-import {codeChallengeS256, createSignIn, newSessionId} from '../../src/sign-in.js';
+import {createGoogleClients, type GoogleClients} from '../../src/oauth-client.js';
+import {authorizationUrl, createSignIn, newSessionId} from '../../src/sign-in.js';
 import {createTokenCookies, type SignIn, type TokenCookies} from '../../src/token-cookie.js';
 import {exchangeCode} from '../../src/token-exchange.js';
 import type {Probe} from './processes.js';
@@ -56,10 +56,12 @@ export function functionEnv(emulatorUrl: string): Record<string, string> {
 export class SignInMaterial {
   private readonly config: Config;
   private readonly cookies: TokenCookies;
+  private readonly google: GoogleClients;
 
   constructor(emulatorUrl: string) {
     this.config = loadConfig(functionEnv(emulatorUrl));
     this.cookies = createTokenCookies(this.config.cookieSecrets, this.config.secureCookies);
+    this.google = createGoogleClients(this.config);
   }
 
   /** A fresh sign-in cookie and the callback query Google sends back with its code. */
@@ -77,8 +79,7 @@ export class SignInMaterial {
   async session(): Promise<{cookie: string; accessToken: string}> {
     const signIn = createSignIn();
     const code = (await this.consent(signIn)).searchParams.get('code') ?? '';
-    const endpoints = googleEndpoints(this.config.emulatorUrl);
-    const result = await exchangeCode(this.config, endpoints, code, signIn.verifier);
+    const result = await exchangeCode(this.google, code, signIn.verifier);
     if (!result.ok) throw new Error(`the emulator refused the code: ${result.reason}`);
     const setCookie = this.cookies.sealSession({id: newSessionId(), ...result.tokens});
     if (setCookie === null) throw new Error('the session does not fit in a cookie');
@@ -87,11 +88,7 @@ export class SignInMaterial {
 
   /** The redirect back from the (auto-consenting) emulator's consent page. */
   private async consent(signIn: SignIn): Promise<URL> {
-    const endpoints = googleEndpoints(this.config.emulatorUrl);
-    const authorize = buildAuthorizationUrl(this.config, endpoints, {
-      state: signIn.state,
-      codeChallenge: codeChallengeS256(signIn.verifier),
-    });
+    const authorize = authorizationUrl(this.config, this.google, signIn.state, signIn.verifier);
     const consent = await fetch(authorize, {redirect: 'manual'});
     const location = consent.headers.get('location');
     if (consent.status !== 302 || location === null) {

@@ -5,7 +5,7 @@ import {createCsrf} from '../csrf.js';
 import {createLabelsReader, logLabelsOutcome} from '../gmail-labels.js';
 import {guard, redirect, sendJson, sendPage, sendProblem, wantsJson} from '../http.js';
 import {logEvent} from '../log.js';
-import {googleEndpoints, isExpiring, isSessionUsable} from '../oauth-client.js';
+import {createGoogleClients, isExpiring, isSessionUsable} from '../oauth-client.js';
 import {renderLabelsPage} from '../pages.js';
 import {PROBLEMS} from '../problems.js';
 import {createTokenCookies, type Session} from '../token-cookie.js';
@@ -18,9 +18,9 @@ import {refreshAccessToken} from '../token-exchange.js';
 export function listlabels(config: Config): HttpFunction {
   const cookies = createTokenCookies(config.cookieSecrets, config.secureCookies);
   const csrf = createCsrf(config.cookieSecrets);
-  const endpoints = googleEndpoints(config.emulatorUrl);
-  const readLabels = createLabelsReader(config, endpoints);
-  const serveBearer = createBearerLabels(config, endpoints, readLabels);
+  const google = createGoogleClients(config);
+  const readLabels = createLabelsReader(config, google);
+  const serveBearer = createBearerLabels(config, google, readLabels);
   const loginUrl = `${config.baseUrl}/oauth2init`;
   const tryAgain = {href: `${config.baseUrl}/listlabels`, text: 'Try again'};
 
@@ -75,8 +75,7 @@ export function listlabels(config: Config): HttpFunction {
     session: Session,
   ): Promise<{session: Session; setCookie: string} | 'ended' | {retryAfterSeconds: number}> => {
     if (session.refreshToken === undefined) return 'ended';
-    const timeout = Math.min(config.googleTimeoutMs, config.gmailBudgetMs);
-    const result = await refreshAccessToken(config, endpoints, session, timeout);
+    const result = await refreshAccessToken(google, session);
     if (!result.ok) {
       const fields = {
         reason: result.reason,

@@ -3,7 +3,7 @@ import {parseCallbackQuery} from '../callback-query.js';
 import type {Config} from '../config.js';
 import {guard, redirect, sendProblem} from '../http.js';
 import {logEvent, type LogFields} from '../log.js';
-import {GMAIL_READONLY_SCOPE, googleEndpoints, hasScope} from '../oauth-client.js';
+import {createGoogleClients, GMAIL_READONLY_SCOPE, hasScope} from '../oauth-client.js';
 import {authorizationErrorProblem, PROBLEMS, type StatusProblem} from '../problems.js';
 import {newSessionId, startSignIn, statesMatch} from '../sign-in.js';
 import {createTokenCookies} from '../token-cookie.js';
@@ -12,7 +12,7 @@ import {exchangeCode, type ExchangeResult} from '../token-exchange.js';
 /** Checks Google's answer, redeems the code with the PKCE verifier and seals the session cookie. */
 export function oauth2callback(config: Config): HttpFunction {
   const cookies = createTokenCookies(config.cookieSecrets, config.secureCookies);
-  const endpoints = googleEndpoints(config.emulatorUrl);
+  const google = createGoogleClients(config);
   const startAgain = {href: `${config.baseUrl}/oauth2init`, text: 'Sign in again'};
 
   return guard(
@@ -28,7 +28,7 @@ export function oauth2callback(config: Config): HttpFunction {
       const query = parseCallbackQuery(req.originalUrl);
       if (query === null) return fail('callback_malformed', PROBLEMS.callbackMalformed);
       // RFC 9207 §2.4: when an issuer is sent (errors included), it must be the one we used.
-      if (query.iss !== undefined && query.iss !== endpoints.issuer) {
+      if (query.iss !== undefined && query.iss !== google.endpoints.issuer) {
         return fail('issuer_mismatch', PROBLEMS.issuerMismatch);
       }
       // RFC 6749 §4.1.2.1. Only known codes get words; error_description is never shown.
@@ -47,7 +47,7 @@ export function oauth2callback(config: Config): HttpFunction {
       }
       if (query.code === undefined) return fail('callback_malformed', PROBLEMS.callbackMalformed);
 
-      const result = await exchangeCode(config, endpoints, query.code, signIn.verifier);
+      const result = await exchangeCode(google, query.code, signIn.verifier);
       if (!result.ok) {
         const {reason, status, error} = result;
         const fields = {reason, googleStatus: status ?? 0, googleError: error ?? 'none'};
@@ -60,7 +60,7 @@ export function oauth2callback(config: Config): HttpFunction {
       if (config.accessType === 'offline' && result.tokens.refreshToken === undefined) {
         // Google sends a refresh token only at first consent: ask once more with prompt=consent.
         if (!signIn.consentForced) {
-          const again = startSignIn(config, endpoints, cookies, true);
+          const again = startSignIn(config, google, cookies, true);
           res.append('Set-Cookie', again.setCookie);
           logEvent('NOTICE', 'consent_prompted', 'No refresh token: asking for consent again');
           return redirect(res, 302, again.location);

@@ -1,20 +1,20 @@
 import type {HttpFunction} from '@google-cloud/functions-framework';
 import type {Config} from '../config.js';
 import {guard, redirect} from '../http.js';
-import {googleEndpoints, isSessionUsable} from '../oauth-client.js';
+import {createGoogleClients, isSessionUsable} from '../oauth-client.js';
 import {startSignIn} from '../sign-in.js';
 import {createTokenCookies} from '../token-cookie.js';
 
 /** Starts a sign-in: a sealed state + PKCE verifier cookie, then Google's consent page. */
 export function oauth2init(config: Config): HttpFunction {
   const cookies = createTokenCookies(config.cookieSecrets, config.secureCookies);
-  const endpoints = googleEndpoints(config.emulatorUrl);
+  const google = createGoogleClients(config);
   return guard('oauth2init', (req, res) => {
     const session = cookies.openSession(req.headers.cookie);
     if (session !== null && isSessionUsable(session, Date.now())) {
       return redirect(res, 302, `${config.baseUrl}/listlabels`);
     }
-    const {setCookie, location} = startSignIn(config, endpoints, cookies);
+    const {setCookie, location} = startSignIn(config, google, cookies);
     res.append('Set-Cookie', setCookie);
     // No log line: the platform's request log counts these, and a line per redirect cost a
     // tenth of the warm throughput. The callback logs how each sign-in ends.

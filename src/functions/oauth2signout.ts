@@ -3,7 +3,7 @@ import type {Config} from '../config.js';
 import {createCsrf} from '../csrf.js';
 import {guard, sendPage, sendProblem} from '../http.js';
 import {logEvent} from '../log.js';
-import {googleEndpoints} from '../oauth-client.js';
+import {createGoogleClients} from '../oauth-client.js';
 import {renderSignOutPage} from '../pages.js';
 import {PROBLEMS} from '../problems.js';
 import {createTokenCookies} from '../token-cookie.js';
@@ -16,7 +16,7 @@ import {revokeToken} from '../token-exchange.js';
 export function oauth2signout(config: Config): HttpFunction {
   const cookies = createTokenCookies(config.cookieSecrets, config.secureCookies);
   const csrf = createCsrf(config.cookieSecrets);
-  const endpoints = googleEndpoints(config.emulatorUrl);
+  const google = createGoogleClients(config);
   const action = `${config.baseUrl}/oauth2signout`;
   const home = {href: `${config.baseUrl}/oauth2init`, text: 'Sign in', jsonField: 'login_url'};
 
@@ -42,11 +42,7 @@ export function oauth2signout(config: Config): HttpFunction {
       res.append('Set-Cookie', cookies.clearSession());
       if (session === null) return sendProblem(req, res, {...PROBLEMS.notSignedIn, action: home});
       // Revoking the refresh token ends the whole grant; without one, the access token does.
-      const revoked = await revokeToken(
-        config,
-        endpoints,
-        session.refreshToken ?? session.accessToken,
-      );
+      const revoked = await revokeToken(google, session.refreshToken ?? session.accessToken);
       logEvent(revoked ? 'INFO' : 'WARNING', 'signed_out', 'Signed out', {revoked});
       sendProblem(req, res, {
         ...(revoked ? PROBLEMS.signedOut : PROBLEMS.signedOutUnrevoked),
