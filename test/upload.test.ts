@@ -15,6 +15,8 @@ import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {after, describe, it} from 'node:test';
 import ignore, {type Ignore} from 'ignore';
+import {startEmulator} from '../emulator/index.js';
+import {functionEnv, SignInMaterial} from '../scripts/bench/fixtures.js';
 import {startFramework, type FrameworkProcess} from './support/framework-process.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -140,6 +142,44 @@ describe('gcp-build', () => {
     const answer = await fetch(`${framework.url}/`, {redirect: 'manual'});
     assert.equal(answer.status, 302, framework.output());
     assert.match(answer.headers.get('location') ?? '', /^https:\/\/accounts\.google\.com\//);
+    await framework.stop();
+    framework = null;
+  });
+
+  // The bundle's stand-ins (src/bundle/) on the paths that use them: gaxios' Headers on every
+  // call, errors, tokeninfo, Gmail. Runs on the bundle gcp-build made in the test above.
+  it('the bundle redeems a code, lists labels for a session and a bearer token, and maps a Gmail failure', async () => {
+    const emulator = await startEmulator();
+    emulator.autoConsent = {decision: 'allow'};
+    try {
+      const env = functionEnv(emulator.url);
+      const material = new SignInMaterial(emulator.url);
+      framework = await startFramework('oauth2callback', env, dir);
+      const probe = await material.callbackProbe();
+      const callback = await fetch(`${framework.url}${probe.path}`, {
+        headers: probe.headers,
+        redirect: 'manual',
+      });
+      assert.equal(callback.status, 303, framework.output());
+      await framework.stop();
+
+      framework = await startFramework('listlabels', env, dir);
+      const {cookie} = await material.session();
+      const json = {accept: 'application/json'};
+      const labels = await fetch(`${framework.url}/`, {headers: {...json, cookie}});
+      assert.equal(labels.status, 200, framework.output());
+      const body: unknown = await labels.json();
+      assert.ok(typeof body === 'object' && body !== null && 'count' in body);
+      assert.ok(Number(body.count) > 0);
+      const bearer = {...json, authorization: `Bearer ${emulator.mintAccessToken()}`};
+      assert.equal((await fetch(`${framework.url}/`, {headers: bearer})).status, 200);
+      emulator.fault('labels', {status: 429, retryAfter: '120'});
+      const limited = await fetch(`${framework.url}/`, {headers: {...json, cookie}});
+      assert.equal(limited.status, 503);
+      assert.equal(limited.headers.get('retry-after'), '120');
+    } finally {
+      await emulator.close();
+    }
   });
 });
 
