@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import {readFileSync} from 'node:fs';
+import {readdirSync, readFileSync} from 'node:fs';
+import {dirname, join} from 'node:path';
 import {createRequire} from 'node:module';
 import {describe, it} from 'node:test';
 
@@ -14,6 +15,26 @@ describe('bundle aliases', () => {
     assert.deepEqual([...used], ['createAPIRequest']);
     const apirequest: unknown = require('googleapis-common/build/src/apirequest.js');
     assert.equal(typeof Reflect.get(Object(apirequest), 'createAPIRequest'), 'function');
+  });
+
+  it('google-auth-library uses nothing of google-logging-utils but log(), and the stand-in logs nothing', () => {
+    const dir = dirname(require.resolve('google-auth-library/build/src/index.js'));
+    const uses = readdirSync(dir, {recursive: true, encoding: 'utf8'})
+      .filter(path => path.endsWith('.js'))
+      .flatMap(path => [
+        ...readFileSync(join(dir, path), 'utf8').matchAll(/google_logging_utils_1\.(\w+)/g),
+      ])
+      .map(match => match[1]);
+    assert.deepEqual([...new Set(uses)], ['log']);
+    const stub: unknown = require(new URL('no-debug-log.cjs', SRC_BUNDLE).pathname);
+    const log: unknown = Reflect.get(Object(stub), 'log');
+    assert.ok(typeof log === 'function');
+    const logger: unknown = log('auth');
+    for (const method of ['debug', 'info', 'warn', 'error']) {
+      const fn: unknown = Reflect.get(Object(logger), method);
+      assert.ok(typeof fn === 'function');
+      assert.equal(fn('%s', 'ya29.token'), undefined);
+    }
   });
 
   for (const [name, used] of [
