@@ -77,11 +77,9 @@ async function fetchTokenInfo(
     info = await google.oauth2.getTokenInfo(token);
   } catch (error) {
     const answer = googleAnswerOf(error);
-    if (answer === null) {
-      // A thrown TypeError is the library reading a 200 whose body has no `scope` (not Google's
-      // JSON: a proxy page); anything else is a network failure.
-      return error instanceof TypeError ? 'invalid' : 'unavailable';
-    }
+    // No answer, or a 200 the library could not read (getTokenInfo throws a TypeError on a
+    // body without `scope`: a proxy page, not Google): we cannot say, so the caller retries.
+    if (answer === null) return 'unavailable';
     if (answer.status === 429 || answer.status >= 500) return 'unavailable';
     // RFC 6750: a 4xx is invalid_token, whatever the body says.
     return 'invalid';

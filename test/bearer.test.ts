@@ -157,6 +157,7 @@ describe('listlabels with Authorization: Bearer', () => {
     ['a 500', {status: 500}],
     ['a reset connection', {reset: true}],
     ['no answer within googleTimeoutMs', {delayMs: 1000}],
+    ['a 200 that is not JSON (a proxy page)', {body: '<html>proxy</html>'}],
   ];
   for (const [name, fault] of tokeninfoFailures) {
     it(`listlabels answers 503 with Retry-After when tokeninfo fails with ${name}`, async () => {

@@ -1,13 +1,7 @@
 import assert from 'node:assert/strict';
 import {inspect} from 'node:util';
-import {gmail_v1} from '@googleapis/gmail/build/v1.js';
 import {after, before, beforeEach, describe, it} from 'node:test';
-import {
-  startEmulator,
-  type Emulator,
-  type EmulatorFault,
-  type EmulatorRoute,
-} from '../emulator/index.js';
+import {startEmulator, type Emulator, type EmulatorFault} from '../emulator/index.js';
 import {loadConfig, type Config} from '../src/config.js';
 import {
   createGoogleClients,
@@ -22,6 +16,7 @@ import {
 import {createLabelsReader} from '../src/gmail-labels.js';
 import {exchangeCode, refreshAccessToken, revokeToken} from '../src/token-exchange.js';
 import {createTokenValidator} from '../src/token-validator.js';
+import {libraryFailures} from './support/library-failures.js';
 
 const NOW = 1_700_000_000_000;
 const SECRET = {
@@ -192,49 +187,7 @@ describe('oauth-client: every call to Google, under faults', () => {
     assert.deepEqual(revoke?.queryNames, []);
   });
 
-  const failures: [string, () => Promise<unknown>, EmulatorRoute, EmulatorFault][] = [
-    [
-      'getToken()',
-      () => google.oauth2.getToken({code: SECRET.code, codeVerifier: SECRET.verifier}),
-      'token',
-      {status: 400, reason: 'invalid_grant'},
-    ],
-    [
-      'a refresh',
-      () => google.forUser({refresh_token: SECRET.refreshToken}).getAccessToken(),
-      'token',
-      {status: 500},
-    ],
-    [
-      'getTokenInfo()',
-      () => google.oauth2.getTokenInfo(SECRET.accessToken),
-      'tokeninfo',
-      {status: 503},
-    ],
-    [
-      'revokeToken()',
-      () => google.oauth2.revokeToken(SECRET.refreshToken),
-      'revoke',
-      {status: 400, reason: 'invalid_token'},
-    ],
-    [
-      'a Gmail call',
-      () =>
-        new gmail_v1.Gmail({rootUrl: google.endpoints.gmailRoot}).users.labels.list({
-          userId: 'me',
-          auth: google.forUser({access_token: SECRET.accessToken}),
-        }),
-      'labels',
-      {status: 401},
-    ],
-    [
-      'a reset connection',
-      () => google.oauth2.getToken({code: SECRET.code, codeVerifier: SECRET.verifier}),
-      'token',
-      {reset: true},
-    ],
-  ];
-  for (const [name, call, route, fault] of failures) {
+  for (const [name, call, route, fault] of libraryFailures(() => google, SECRET)) {
     it(`an error from ${name} prints none of the request's secrets with util.inspect`, async () => {
       emulator.fault(route, fault);
       const error = await call().then(

@@ -162,6 +162,7 @@ describe('gcp-build', () => {
       });
       assert.equal(callback.status, 303, framework.output());
       await framework.stop();
+      framework = null;
 
       framework = await startFramework('listlabels', env, dir);
       const {cookie} = await material.session();

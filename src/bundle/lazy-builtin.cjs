@@ -1,4 +1,4 @@
-// The stand-in for a node: builtin that src/bundle/lazy-https.cjs and lazy-http2.cjs export:
+// The stand-in for a node: builtin that src/bundle/lazy-https.cjs exports:
 // every property read goes to the real module, loaded at the first one.
 'use strict';
 /* global process */

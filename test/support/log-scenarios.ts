@@ -1,10 +1,9 @@
 // Runs the success and failure paths with sentinel secrets, in its own process so that the
 // parent test can read everything it printed. argv[2]: where to write the secrets to look for.
 import {inspect} from 'node:util';
-import {gmail_v1} from '@googleapis/gmail/build/v1.js';
-import type {EmulatorFault, EmulatorRoute} from '../../emulator/index.js';
 import {createGoogleClients} from '../../src/oauth-client.js';
 import {createTokenCookies} from '../../src/token-cookie.js';
+import {libraryFailures} from './library-failures.js';
 import {cookiesFrom, setCookies, signIn, startSignIn} from './harness.js';
 import {createSecretCollector, SENTINEL, startSentinelHarness} from './sentinels.js';
 
@@ -134,39 +133,8 @@ await h.signout.post('/oauth2signout').set('Cookie', sentinelSession).type('form
 const google = createGoogleClients(config);
 const verifier = 'SENTINEL-verifier-3e9a-0123456789abcdefghijklmnop';
 secrets.add(verifier);
-const inspected: [() => Promise<unknown>, EmulatorRoute, EmulatorFault][] = [
-  [
-    () => google.oauth2.getToken({code: SENTINEL.code, codeVerifier: verifier}),
-    'token',
-    {status: 400, reason: 'invalid_grant'},
-  ],
-  [
-    () => google.oauth2.getToken({code: SENTINEL.code, codeVerifier: verifier}),
-    'token',
-    {reset: true},
-  ],
-  [
-    () => google.forUser({refresh_token: SENTINEL.refreshToken}).getAccessToken(),
-    'token',
-    {status: 503},
-  ],
-  [() => google.oauth2.getTokenInfo(SENTINEL.accessToken), 'tokeninfo', {status: 500}],
-  [
-    () => google.oauth2.revokeToken(SENTINEL.refreshToken),
-    'revoke',
-    {status: 400, reason: 'invalid_token'},
-  ],
-  [
-    () =>
-      new gmail_v1.Gmail({rootUrl: google.endpoints.gmailRoot}).users.labels.list({
-        userId: 'me',
-        auth: google.forUser({access_token: SENTINEL.accessToken}),
-      }),
-    'labels',
-    {status: 401},
-  ],
-];
-for (const [call, route, fault] of inspected) {
+const secretsSent = {...SENTINEL, verifier};
+for (const [, call, route, fault] of libraryFailures(() => google, secretsSent)) {
   h.emulator.fault(route, fault);
   await call().then(
     () => console.error('expected a failure'),
