@@ -80,8 +80,7 @@ export function createBearerLabels(
         'The token is expired, revoked or issued to another app.',
       );
     }
-    const session = {id: '', accessToken: token, expiresAt: check.expiresAt, scope: check.scope};
-    const outcome = await readLabels(session);
+    const outcome = await readLabels({accessToken: token});
     logLabelsOutcome(outcome);
     switch (outcome.kind) {
       case 'unauthorized':

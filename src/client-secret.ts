@@ -5,6 +5,11 @@ export interface ClientSecretFile {
   redirectUris: string[];
 }
 
+// The placeholders in client_secret.example.json: never a client to send to Google or upload.
+const EXAMPLE_CLIENT_ID =
+  '123456789012-abcdefghijklmnopqrstuvwxyz012345.apps.googleusercontent.com';
+const EXAMPLE_CLIENT_SECRET = 'GOCSPX-replace-with-your-client-secret';
+
 /**
  * Parses the JSON file the Google Cloud console offers for a "Web application" OAuth client.
  * Returns the fields, or a sentence saying what is wrong (never quoting a secret).
@@ -28,6 +33,9 @@ export function parseClientSecretFile(text: string): ClientSecretFile | string {
   const clientSecret = 'client_secret' in web ? web.client_secret : undefined;
   if (typeof clientId !== 'string' || clientId === '') return 'has no web.client_id';
   if (typeof clientSecret !== 'string' || clientSecret === '') return 'has no web.client_secret';
+  if (clientId === EXAMPLE_CLIENT_ID || clientSecret === EXAMPLE_CLIENT_SECRET) {
+    return "is the example (client_secret.example.json); download your own OAuth client's JSON from the Google Cloud console";
+  }
   const uris = 'redirect_uris' in web ? web.redirect_uris : [];
   const redirectUris = Array.isArray(uris)
     ? uris.filter((uri): uri is string => typeof uri === 'string')

@@ -67,8 +67,16 @@ export function parseBaseUrl(value: string | undefined, port: number, deployed: 
   return (url.origin + url.pathname).replace(/\/+$/, '');
 }
 
-/** GOOGLE_EMULATOR_URL: an http(s) origin, never when deployed; null when unset. */
-export function parseEmulatorUrl(value: string | undefined, deployed: boolean): string | null {
+/**
+ * GOOGLE_EMULATOR_URL: an http(s) origin, never when deployed; null when unset. The client
+ * secret goes to it in every token request, so it must be this machine (loopback) unless
+ * `remoteAllowed` (GOOGLE_EMULATOR_ALLOW_REMOTE=1) says a remote stand-in is meant.
+ */
+export function parseEmulatorUrl(
+  value: string | undefined,
+  deployed: boolean,
+  remoteAllowed = false,
+): string | null {
   if (value === undefined || value === '') return null;
   if (deployed) {
     throw new ConfigError('GOOGLE_EMULATOR_URL', 'must not be set when deployed');
@@ -77,7 +85,45 @@ export function parseEmulatorUrl(value: string | undefined, deployed: boolean): 
   if (url.pathname !== '/' || url.search || url.hash) {
     throw new ConfigError('GOOGLE_EMULATOR_URL', 'must be an origin such as http://127.0.0.1:9090');
   }
+  if (!remoteAllowed && !isLoopback(url.hostname)) {
+    throw new ConfigError(
+      'GOOGLE_EMULATOR_URL',
+      `must be on this machine (localhost, 127.0.0.1 or [::1]), got "${url.hostname}": the client secret is sent to it; set GOOGLE_EMULATOR_ALLOW_REMOTE=1 if that host is meant`,
+    );
+  }
   return url.origin;
+}
+
+/** GOOGLE_EMULATOR_ALLOW_REMOTE: "1" or "true" allows a non-loopback emulator. */
+export function parseRemoteEmulatorOptIn(value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === '0' || value === 'false') return false;
+  if (value === '1' || value === 'true') return true;
+  throw new ConfigError('GOOGLE_EMULATOR_ALLOW_REMOTE', `expected 1 or 0, got "${value}"`);
+}
+
+// RFC 6761 §6.3 (localhost), RFC 1122 §3.2.1.3 (127/8), RFC 4291 §2.5.3 (::1).
+function isLoopback(hostname: string): boolean {
+  return (
+    hostname === 'localhost' ||
+    hostname === '[::1]' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+  );
+}
+
+/** The longest SESSION_LIFETIME_DAYS: RFC 6265bis §5.6.2 caps a cookie's Max-Age at 400 days. */
+export const MAX_SESSION_LIFETIME_DAYS = 400;
+
+/** SESSION_LIFETIME_DAYS: whole days a refreshable session lasts after sign-in (default 30). */
+export function parseSessionLifetimeMs(value: string | undefined): number {
+  if (value === undefined || value === '') return 30 * 86_400_000;
+  const days = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
+  if (!(days >= 1 && days <= MAX_SESSION_LIFETIME_DAYS)) {
+    throw new ConfigError(
+      'SESSION_LIFETIME_DAYS',
+      `expected whole days from 1 to ${MAX_SESSION_LIFETIME_DAYS}, got "${value}"`,
+    );
+  }
+  return days * 86_400_000;
 }
 
 /** An http(s) URL, or a ConfigError naming `variable`. */
@@ -89,18 +135,40 @@ export function parseHttpUrl(variable: string, value: string): URL {
   return url;
 }
 
-/** COOKIE_SECRET: comma-separated base64 keys of at least 32 bytes; null when unset. */
+/**
+ * COOKIE_SECRET: comma-separated base64 keys of at least 32 random bytes; null when unset.
+ * Keys that are plainly not random (all one byte, a pattern, words typed as base64) are refused.
+ */
 export function parseCookieSecrets(value: string | undefined): Buffer[] | null {
   if (value === undefined || value.trim() === '') return null;
   return value.split(',').map((part, index) => {
     const text = part.trim();
     const key = BASE64.test(text) ? Buffer.from(text, 'base64') : null;
+    const hint = 'make one with: openssl rand -base64 32';
     if (key === null || key.length < MIN_COOKIE_KEY_BYTES) {
       throw new ConfigError(
         'COOKIE_SECRET',
-        `key ${index + 1} must be base64 of at least ${MIN_COOKIE_KEY_BYTES} random bytes (openssl rand -base64 32)`,
+        `key ${index + 1} must be base64 of at least ${MIN_COOKIE_KEY_BYTES} random bytes; ${hint}`,
+      );
+    }
+    if (!looksRandom(text, key)) {
+      throw new ConfigError(
+        'COOKIE_SECRET',
+        `key ${index + 1} is not random enough (a repeated byte, a pattern or typed words); ${hint}`,
       );
     }
     return key;
   });
+}
+
+/**
+ * A cheap test that a key came from a random generator. For 32 random bytes the chance of
+ * failing it is below one in a million (see test/config-values.test.ts); a typed passphrase
+ * or a run of one byte fails it.
+ */
+function looksRandom(text: string, key: Buffer): boolean {
+  const distinctBytes = new Set(key).size;
+  const distinctChars = new Set(text.replace(/=+$/, '')).size;
+  const mixedCase = /[a-z]/.test(text) && /[A-Z]/.test(text);
+  return distinctBytes >= 16 && distinctChars >= 20 && mixedCase;
 }

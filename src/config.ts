@@ -10,6 +10,8 @@ import {
   parseEmulatorUrl,
   parsePort,
   parseProjectId,
+  parseRemoteEmulatorOptIn,
+  parseSessionLifetimeMs,
 } from './config-values.js';
 
 export {ConfigError};
@@ -34,6 +36,8 @@ export interface Config {
   readonly accessType: 'online' | 'offline';
   /** The Google Cloud project, for trace ids in logs; null when unknown. */
   readonly projectId: string | null;
+  /** How long a refreshable session lasts after sign-in (SESSION_LIFETIME_DAYS). */
+  readonly sessionLifetimeMs: number;
   /** Time allowed for one request to Google. */
   readonly googleTimeoutMs: number;
   /** Time allowed for all attempts of one Gmail call, retries included. */
@@ -51,13 +55,26 @@ export function loadConfig(env: Env = process.env): Config {
   const port = parsePort(env.PORT);
   const baseUrl = parseBaseUrl(env.BASE_URL, port, deployed);
   const redirectUri = `${baseUrl}/oauth2callback`;
-  const emulatorUrl = parseEmulatorUrl(env.GOOGLE_EMULATOR_URL, deployed);
+  const emulatorUrl = parseEmulatorUrl(
+    env.GOOGLE_EMULATOR_URL,
+    deployed,
+    parseRemoteEmulatorOptIn(env.GOOGLE_EMULATOR_ALLOW_REMOTE),
+  );
   const client = readClient(env, redirectUri, warnings);
   checkLibraryLogging(env.GOOGLE_SDK_NODE_LOGGING, deployed, warnings);
   let cookieSecrets = parseCookieSecrets(env.COOKIE_SECRET);
   if (cookieSecrets === null) {
     if (deployed) {
       throw new ConfigError('COOKIE_SECRET', 'is required when deployed', true);
+    }
+    // An https BASE_URL is a real site: a per-process key would sign everyone out at each restart
+    // and differ between instances.
+    if (baseUrl.startsWith('https:')) {
+      throw new ConfigError(
+        'COOKIE_SECRET',
+        'is required with an https BASE_URL; make one with: openssl rand -base64 32',
+        true,
+      );
     }
     cookieSecrets = [randomBytes(MIN_COOKIE_KEY_BYTES)];
     warnings.push(
@@ -76,6 +93,7 @@ export function loadConfig(env: Env = process.env): Config {
     port,
     accessType: parseAccessType(env.ACCESS_TYPE),
     projectId: parseProjectId(env.GOOGLE_CLOUD_PROJECT),
+    sessionLifetimeMs: parseSessionLifetimeMs(env.SESSION_LIFETIME_DAYS),
     googleTimeoutMs: 5_000,
     gmailBudgetMs: 10_000,
     warnings: Object.freeze(warnings),

@@ -17,6 +17,8 @@ export function createCsrf(secrets: readonly Buffer[]): Csrf {
     verify(sessionId, token) {
       if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(token)) return false;
       const given = Buffer.from(token, 'base64url');
+      // Canonical spelling only (RFC 4648 §3.5): the last character's two unused bits must be zero.
+      if (given.toString('base64url') !== token) return false;
       return keys.some(key => timingSafeEqual(sign(key, sessionId), given));
     },
   };

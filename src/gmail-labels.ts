@@ -17,8 +17,8 @@ export interface Label {
 /** What asking Gmail for the labels came to; each kind maps to one response. */
 export type LabelsOutcome =
   | {readonly kind: 'ok'; readonly labels: readonly Label[]}
-  | {readonly kind: 'unauthorized'}
-  | {readonly kind: 'forbidden'}
+  | {readonly kind: 'unauthorized'; readonly status: number}
+  | {readonly kind: 'forbidden'; readonly status: number}
   | {
       readonly kind: 'unavailable';
       readonly retryAfterSeconds: number;
@@ -33,7 +33,7 @@ const BASE_BACKOFF_MS = 200;
 const MIN_ATTEMPT_MS = 250;
 
 /** Asks Gmail for a session's labels. */
-export type LabelsReader = (session: Session) => Promise<LabelsOutcome>;
+export type LabelsReader = (session: Pick<Session, 'accessToken'>) => Promise<LabelsOutcome>;
 
 /**
  * A reader that calls users.labels.list for `me` with Google's Gmail client, retrying 429, 5xx
@@ -99,6 +99,7 @@ function parseLabels(data: unknown): Label[] | null {
 /** One log line for a failed labels call: the outcome and Gmail's status, nothing else. */
 export function logLabelsOutcome(outcome: LabelsOutcome): void {
   if (outcome.kind === 'ok') return;
-  const status = 'status' in outcome ? (outcome.status ?? 0) : 0;
+  // 0: no answer at all (a timeout or a reset).
+  const status = outcome.status ?? 0;
   logEvent('WARNING', 'gmail_error', `Gmail: ${outcome.kind}`, {outcome: outcome.kind, status});
 }

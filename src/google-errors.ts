@@ -50,9 +50,9 @@ export function classifyGoogleError(answer: GoogleAnswer | null): GoogleFailure 
   if (answer === null) return {kind: 'transient', status: null, retryAfterMs: null};
   const {status} = answer;
   const reason = errorReason(answer.json);
-  if (status === 401) return {kind: 'unauthorized'};
+  if (status === 401) return {kind: 'unauthorized', status};
   if (status === 403 && reason !== null && PERMISSION_REASONS.has(reason))
-    return {kind: 'forbidden'};
+    return {kind: 'forbidden', status};
   if (
     status === 429 ||
     status >= 500 ||

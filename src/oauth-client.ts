@@ -146,12 +146,15 @@ export function hasScope(granted: string, scope: string): boolean {
 }
 
 /** True when the access token expires within EAGER_REFRESH_MS (refresh it, or sign in again). */
-export function isExpiring(session: Session, now: number): boolean {
+export function isExpiring(session: Pick<Session, 'expiresAt'>, now: number): boolean {
   return session.expiresAt - EAGER_REFRESH_MS <= now;
 }
 
 /** True when the session has the scope and either a fresh access token or a refresh token. */
-export function isSessionUsable(session: Session, now: number): boolean {
+export function isSessionUsable(
+  session: Pick<Session, 'expiresAt' | 'scope' | 'refreshToken'>,
+  now: number,
+): boolean {
   if (!hasScope(session.scope, GMAIL_READONLY_SCOPE)) return false;
   return session.refreshToken !== undefined || !isExpiring(session, now);
 }

@@ -1,7 +1,6 @@
-import {createHash, timingSafeEqual} from 'node:crypto';
+import {createHash, randomBytes, timingSafeEqual} from 'node:crypto';
 import {CodeChallengeMethod} from 'google-auth-library/build/src/auth/oauth2client.js';
 import type {Config} from './config.js';
-import {takeRandomBytes} from './random-pool.js';
 import {GMAIL_READONLY_SCOPE, type GoogleClients} from './oauth-client.js';
 import type {SignIn, TokenCookies} from './token-cookie.js';
 
@@ -10,8 +9,8 @@ const RANDOM_BYTES = 32;
 /** A fresh state and PKCE verifier: 32 random bytes each, base64url (RFC 7636 §4.1, RFC 9700 §4.7.1). */
 export function createSignIn(now: number = Date.now()): SignIn {
   return {
-    state: takeRandomBytes(RANDOM_BYTES).toString('base64url'),
-    verifier: takeRandomBytes(RANDOM_BYTES).toString('base64url'),
+    state: randomBytes(RANDOM_BYTES).toString('base64url'),
+    verifier: randomBytes(RANDOM_BYTES).toString('base64url'),
     createdAt: now,
   };
 }
@@ -30,19 +29,19 @@ export function statesMatch(expected: string, received: string): boolean {
 
 /** A random session id (128 bits), for binding CSRF tokens to one session. */
 export function newSessionId(): string {
-  return takeRandomBytes(16).toString('base64url');
+  return randomBytes(16).toString('base64url');
 }
 
 /** A new sign-in: the sign-in cookie to set and the consent-page URL to send the browser to. */
-export function startSignIn(
+export async function startSignIn(
   config: Config,
   google: GoogleClients,
   cookies: TokenCookies,
   forceConsent = false,
-): {readonly setCookie: string; readonly location: string} {
+): Promise<{readonly setCookie: string; readonly location: string}> {
   const signIn = {...createSignIn(), consentForced: forceConsent};
   return {
-    setCookie: cookies.sealSignIn(signIn),
+    setCookie: await cookies.sealSignIn(signIn),
     location: authorizationUrl(config, google, signIn.state, signIn.verifier, forceConsent),
   };
 }

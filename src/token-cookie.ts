@@ -5,6 +5,8 @@ import {deriveSealKeys, openValue, sealValue, type SealKeys} from './sealed-valu
 export interface Session {
   /** A random id, kept across refreshes: what the sign-out CSRF token is bound to. */
   readonly id: string;
+  /** When the user signed in (ms since epoch), kept across refreshes: the session ends by then + its lifetime. */
+  readonly signedInAt: number;
   readonly accessToken: string;
   /** When the access token expires (ms since epoch). */
   readonly expiresAt: number;
@@ -27,24 +29,37 @@ export interface SignIn {
 export interface TokenCookies {
   readonly sessionName: string;
   readonly signInName: string;
-  /** The Set-Cookie header, or null when the tokens are too large for a cookie. */
-  sealSession(session: Session, now?: number): string | null;
-  openSession(cookieHeader: string | undefined, now?: number): Session | null;
+  /** The Set-Cookie header, or null when the tokens are too large for a cookie or the session is over. */
+  sealSession(session: Session, now?: number): Promise<string | null>;
+  openSession(cookieHeader: string | undefined, now?: number): Promise<Session | null>;
   clearSession(): string;
-  sealSignIn(signIn: SignIn): string;
-  openSignIn(cookieHeader: string | undefined, now?: number): SignIn | null;
+  sealSignIn(signIn: SignIn): Promise<string>;
+  openSignIn(cookieHeader: string | undefined, now?: number): Promise<SignIn | null>;
   clearSignIn(): string;
 }
 
 export const SIGN_IN_LIFETIME_MS = 10 * 60_000;
-/** How long a session with a refresh token may last before a new sign-in. */
-export const REFRESHABLE_SESSION_LIFETIME_MS = 30 * 24 * 3600_000;
-/** RFC 6265 §6.1: user agents must keep cookies of at least 4096 bytes; stay well below. */
-export const MAX_SET_COOKIE_BYTES = 3800;
+/**
+ * How long after sign-in a session with a refresh token may last (default; SESSION_LIFETIME_DAYS).
+ * Counted from the sign-in, never from the last refresh, so a session in use still ends.
+ */
+export const DEFAULT_SESSION_LIFETIME_MS = 30 * 24 * 3600_000;
+/**
+ * RFC 6265 §6.1: user agents keep cookies of at least 4096 bytes (name, value and attributes);
+ * stay below, with room for the largest tokens Google documents in a compact JWE.
+ */
+export const MAX_SET_COOKIE_BYTES = 4000;
 const MAX_VALUE_LENGTH = MAX_SET_COOKIE_BYTES;
 
-/** Builds the cookie functions; with `secure`, names get the `__Host-` prefix and `Secure`. */
-export function createTokenCookies(secrets: readonly Buffer[], secure: boolean): TokenCookies {
+/**
+ * Builds the cookie functions; with `secure`, names get the `__Host-` prefix and `Secure`.
+ * `sessionLifetimeMs` bounds a refreshable session, counted from its sign-in.
+ */
+export function createTokenCookies(
+  secrets: readonly Buffer[],
+  secure: boolean,
+  sessionLifetimeMs: number = DEFAULT_SESSION_LIFETIME_MS,
+): TokenCookies {
   // RFC 6265bis §4.1.3.2: a __Host- cookie must be Secure, Path=/ and have no Domain.
   const prefix = secure ? '__Host-' : '';
   const sessionName = `${prefix}oauth2_session`;
@@ -80,31 +95,35 @@ export function createTokenCookies(secrets: readonly Buffer[], secure: boolean):
   return {
     sessionName,
     signInName,
-    sealSession(session, now = Date.now()) {
-      const until = session.refreshToken
-        ? now + REFRESHABLE_SESSION_LIFETIME_MS
-        : session.expiresAt;
+    async sealSession(session, now = Date.now()) {
+      // An absolute lifetime: a refresh renews the access token, never the session's end.
+      const end = session.signedInAt + sessionLifetimeMs;
+      const until = session.refreshToken ? end : Math.min(session.expiresAt, end);
+      if (until <= now) return null;
       const payload = {
         i: session.id,
+        t: session.signedInAt,
         a: session.accessToken,
         e: session.expiresAt,
         s: session.scope,
         r: session.refreshToken,
         x: until,
       };
-      return setCookie(sessionName, sealValue(sessionKeys, payload), until - now);
+      return setCookie(sessionName, await sealValue(sessionKeys, payload), until - now);
     },
-    openSession(cookieHeader, now = Date.now()) {
-      const payload = openCookie(sessionKeys, cookieHeader, sessionName, now);
+    async openSession(cookieHeader, now = Date.now()) {
+      const payload = await openCookie(sessionKeys, cookieHeader, sessionName, now);
       if (payload === null) return null;
-      const {i, a, e, s, r} = payload;
-      if (typeof i !== 'string' || typeof a !== 'string') return null;
+      const {i, t, a, e, s, r} = payload;
+      if (typeof i !== 'string' || typeof a !== 'string' || typeof t !== 'number') return null;
       if (typeof e !== 'number' || typeof s !== 'string') return null;
       if (r !== undefined && typeof r !== 'string') return null;
-      return {id: i, accessToken: a, expiresAt: e, scope: s, refreshToken: r};
+      // A lifetime shortened by configuration applies to sessions sealed before the change.
+      if (t + sessionLifetimeMs <= now) return null;
+      return {id: i, signedInAt: t, accessToken: a, expiresAt: e, scope: s, refreshToken: r};
     },
     clearSession: () => clear(sessionName),
-    sealSignIn(signIn) {
+    async sealSignIn(signIn) {
       const until = signIn.createdAt + SIGN_IN_LIFETIME_MS;
       const payload = {
         s: signIn.state,
@@ -113,13 +132,14 @@ export function createTokenCookies(secrets: readonly Buffer[], secure: boolean):
         p: signIn.consentForced === true ? 1 : undefined,
         x: until,
       };
-      const header = setCookie(signInName, sealValue(signInKeys, payload), SIGN_IN_LIFETIME_MS);
+      const sealed = await sealValue(signInKeys, payload);
+      const header = setCookie(signInName, sealed, SIGN_IN_LIFETIME_MS);
       if (header === null)
         throw new Error('the sign-in cookie has a fixed size; it cannot overflow');
       return header;
     },
-    openSignIn(cookieHeader, now = Date.now()) {
-      const payload = openCookie(signInKeys, cookieHeader, signInName, now);
+    async openSignIn(cookieHeader, now = Date.now()) {
+      const payload = await openCookie(signInKeys, cookieHeader, signInName, now);
       if (payload === null) return null;
       const {s, v, t, p} = payload;
       if (typeof s !== 'string' || typeof v !== 'string' || typeof t !== 'number') return null;
@@ -130,16 +150,16 @@ export function createTokenCookies(secrets: readonly Buffer[], secure: boolean):
 }
 
 /** Reads one cookie and opens it; null unless it is ours, intact and unexpired. */
-function openCookie(
+async function openCookie(
   keys: SealKeys,
   cookieHeader: string | undefined,
   name: string,
   now: number,
-): Record<string, unknown> | null {
+): Promise<Record<string, unknown> | null> {
   if (typeof cookieHeader !== 'string' || cookieHeader === '') return null;
   const value = parseCookie(cookieHeader)[name];
   if (value === undefined) return null;
-  const payload = openValue(keys, value, MAX_VALUE_LENGTH);
+  const payload = await openValue(keys, value, MAX_VALUE_LENGTH);
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return null;
   const fields: Record<string, unknown> = {...payload};
   if (typeof fields.x !== 'number' || fields.x <= now) return null;

@@ -5,7 +5,7 @@ import {parseRetryAfter, retryAfterSeconds} from './retry-after.js';
 import type {Session} from './token-cookie.js';
 
 /** Tokens from a token request: what a session holds (any id_token is dropped here). */
-export type GrantedTokens = Omit<Session, 'id'>;
+export type GrantedTokens = Omit<Session, 'id' | 'signedInAt'>;
 
 /** The outcome of a token request: expected failures are values, not exceptions. */
 export type ExchangeResult =

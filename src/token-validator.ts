@@ -16,45 +16,73 @@ export interface TokenValidator {
 /** How long a good answer is reused, and how many are kept, per instance. */
 export const TOKEN_CACHE_TTL_MS = 60_000;
 export const TOKEN_CACHE_MAX_ENTRIES = 1000;
+/**
+ * How long a refusal (invalid_token, insufficient_scope) is reused, and how many are kept: a
+ * client repeating a bad token costs one tokeninfo call per period, not one per request.
+ */
+export const REFUSAL_CACHE_TTL_MS = 30_000;
+export const REFUSAL_CACHE_MAX_ENTRIES = 1000;
 
 interface Entry {
-  readonly scope: string;
-  readonly expiresAt: number;
+  readonly check: TokenCheck;
   readonly until: number;
 }
 
 /**
  * A validator for this instance. A token must be unexpired, issued to our client (`aud`, so a
- * token minted for another app is refused) and carry gmail.readonly. The cache is keyed by a
- * hash of the token and holds only positive answers, never past the token's expiry.
+ * token minted for another app is refused) and carry gmail.readonly. Two bounded caches, keyed
+ * by a hash of the token: good answers (never past the token's expiry) and refusals. "Google
+ * did not answer" is never cached.
  */
 export function createTokenValidator(config: Config, google: GoogleClients): TokenValidator {
-  const cache = new Map<string, Entry>();
+  const accepted = new Map<string, Entry>();
+  const refused = new Map<string, Entry>();
   return {
     async check(token) {
       const key = createHash('sha256').update(token).digest('base64url');
       const now = Date.now();
-      const hit = cache.get(key);
-      if (hit !== undefined && hit.until > now)
-        return {ok: true, scope: hit.scope, expiresAt: hit.expiresAt};
-      cache.delete(key);
-      const info = await fetchTokenInfo(google, token);
-      if (info === 'invalid' || info === 'unavailable') {
-        return {ok: false, reason: info === 'invalid' ? 'invalid_token' : 'unavailable'};
+      const hit = accepted.get(key) ?? refused.get(key);
+      if (hit !== undefined && hit.until > now) return hit.check;
+      accepted.delete(key);
+      refused.delete(key);
+      const check = await checkWithGoogle(config, google, token, now);
+      if (check.ok) {
+        remember(accepted, TOKEN_CACHE_MAX_ENTRIES, key, {
+          check,
+          until: Math.min(now + TOKEN_CACHE_TTL_MS, check.expiresAt),
+        });
+      } else if (check.reason !== 'unavailable') {
+        remember(refused, REFUSAL_CACHE_MAX_ENTRIES, key, {
+          check,
+          until: now + REFUSAL_CACHE_TTL_MS,
+        });
       }
-      if (info.aud !== config.clientId || info.expiresAt <= now)
-        return {ok: false, reason: 'invalid_token'};
-      if (!hasScope(info.scope, GMAIL_READONLY_SCOPE))
-        return {ok: false, reason: 'insufficient_scope'};
-      if (cache.size >= TOKEN_CACHE_MAX_ENTRIES) cache.delete(cache.keys().next().value ?? '');
-      cache.set(key, {
-        scope: info.scope,
-        expiresAt: info.expiresAt,
-        until: Math.min(now + TOKEN_CACHE_TTL_MS, info.expiresAt),
-      });
-      return {ok: true, scope: info.scope, expiresAt: info.expiresAt};
+      return check;
     },
   };
+}
+
+/** Adds an entry, dropping the oldest when the cache is full. */
+function remember(cache: Map<string, Entry>, max: number, key: string, entry: Entry): void {
+  if (cache.size >= max) cache.delete(cache.keys().next().value ?? '');
+  cache.set(key, entry);
+}
+
+async function checkWithGoogle(
+  config: Config,
+  google: GoogleClients,
+  token: string,
+  now: number,
+): Promise<TokenCheck> {
+  const info = await fetchTokenInfo(google, token);
+  if (info === 'invalid' || info === 'unavailable') {
+    return {ok: false, reason: info === 'invalid' ? 'invalid_token' : 'unavailable'};
+  }
+  if (info.aud !== config.clientId || info.expiresAt <= now) {
+    return {ok: false, reason: 'invalid_token'};
+  }
+  if (!hasScope(info.scope, GMAIL_READONLY_SCOPE)) return {ok: false, reason: 'insufficient_scope'};
+  return {ok: true, scope: info.scope, expiresAt: info.expiresAt};
 }
 
 interface TokenInfo {

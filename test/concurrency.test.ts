@@ -167,8 +167,9 @@ describe('listlabels refresh across instances (ACCESS_TYPE=offline)', () => {
   it('listlabels refreshes an expired session once per instance for 50 concurrent requests', async () => {
     const account = emulator.accounts[3]!;
     const cookies = createTokenCookies(loadConfig(env).cookieSecrets, false);
-    const sealed = cookies.sealSession({
+    const sealed = await cookies.sealSession({
       id: 'shared-session',
+      signedInAt: Date.now(),
       accessToken: emulator.mintAccessToken({email: account.email, ttlSeconds: 1}),
       expiresAt: Date.now() - 1000,
       scope: GMAIL,
@@ -197,7 +198,8 @@ describe('listlabels refresh across instances (ACCESS_TYPE=offline)', () => {
       r => r.route === 'token' && r.params.grant_type === 'refresh_token',
     );
     assert.equal(refreshes.length, instances.length, 'one refresh per instance');
-    const renewed = new Set(answers.map(a => cookies.openSession(a.cookies)?.accessToken));
+    const opened = await Promise.all(answers.map(a => cookies.openSession(a.cookies)));
+    const renewed = new Set(opened.map(session => session?.accessToken));
     assert.equal(renewed.size, instances.length, 'each instance hands out its one new token');
     assert.ok(!renewed.has(undefined), 'every answer carries the renewed session');
   });

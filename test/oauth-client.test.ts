@@ -37,7 +37,7 @@ const TRANSIENT_FAULTS: [string, EmulatorFault][] = [
 ];
 
 describe('oauth-client', () => {
-  it("googleEndpoints() gives Google's endpoints, or the same paths at the emulator", () => {
+  it("googleEndpoints() gives Google's endpoints, or the same paths at the emulator", async () => {
     assert.deepEqual(googleEndpoints(null), {
       authorize: 'https://accounts.google.com/o/oauth2/v2/auth',
       token: 'https://oauth2.googleapis.com/token',
@@ -51,7 +51,7 @@ describe('oauth-client', () => {
     assert.equal(emulated.issuer, 'http://127.0.0.1:9');
   });
 
-  it('createGoogleClients() gives the instance client our id, secret, redirect URI and endpoints, and no user token', () => {
+  it('createGoogleClients() gives the instance client our id, secret, redirect URI and endpoints, and no user token', async () => {
     const google = createGoogleClients(configFor('http://127.0.0.1:9'));
     assert.equal(google.oauth2._clientId, 'client-id');
     assert.equal(google.oauth2._clientSecret, SECRET.clientSecret);
@@ -60,7 +60,7 @@ describe('oauth-client', () => {
     assert.deepEqual(google.oauth2.credentials, {});
   });
 
-  it('createGoogleClients().forUser() makes a new client each time, and the instance client stays empty', () => {
+  it('createGoogleClients().forUser() makes a new client each time, and the instance client stays empty', async () => {
     const google = createGoogleClients(configFor('http://127.0.0.1:9'));
     const a = google.forUser({access_token: 'a'});
     const b = google.forUser({access_token: 'b'});
@@ -70,7 +70,7 @@ describe('oauth-client', () => {
     assert.deepEqual(google.oauth2.credentials, {});
   });
 
-  it('createGoogleClients() installs none of the library logging interceptors (GOOGLE_SDK_NODE_LOGGING would print tokens)', () => {
+  it('createGoogleClients() installs none of the library logging interceptors (GOOGLE_SDK_NODE_LOGGING would print tokens)', async () => {
     const google = createGoogleClients(configFor('http://127.0.0.1:9'));
     for (const client of [google.oauth2, google.forUser({access_token: 'a'})]) {
       assert.equal(client.transporter.interceptors.request.size, 0);
@@ -78,7 +78,7 @@ describe('oauth-client', () => {
     }
   });
 
-  it('safeTransportOptions() turns retries off in a form that survives gaxios merging the library RETRY_CONFIG', () => {
+  it('safeTransportOptions() turns retries off in a form that survives gaxios merging the library RETRY_CONFIG', async () => {
     const options = safeTransportOptions(1000);
     assert.equal(options.retryConfig?.retry, 0);
     assert.equal(options.retryConfig?.noResponseRetries, 0);
@@ -91,7 +91,7 @@ describe('oauth-client', () => {
     );
   });
 
-  it('hasScope() matches whole space-separated scopes only', () => {
+  it('hasScope() matches whole space-separated scopes only', async () => {
     assert.equal(hasScope(`openid ${GMAIL_READONLY_SCOPE}`, GMAIL_READONLY_SCOPE), true);
     assert.equal(hasScope(`${GMAIL_READONLY_SCOPE}x`, GMAIL_READONLY_SCOPE), false);
     assert.equal(hasScope('', GMAIL_READONLY_SCOPE), false);
@@ -105,8 +105,8 @@ describe('oauth-client', () => {
     ['without the scope', NOW + 3600_000, 'openid', false],
   ];
   for (const [name, expiresAt, scope, expected] of usable) {
-    it(`isSessionUsable() is ${expected} for a session ${name}`, () => {
-      assert.equal(isSessionUsable({id: 'i', accessToken: 'a', expiresAt, scope}, NOW), expected);
+    it(`isSessionUsable() is ${expected} for a session ${name}`, async () => {
+      assert.equal(isSessionUsable({expiresAt, scope}, NOW), expected);
     });
   }
 });
@@ -129,6 +129,7 @@ describe('oauth-client: every call to Google, under faults', () => {
   const count = (route: string): number => emulator.requests.filter(r => r.route === route).length;
   const session = {
     id: 's',
+    signedInAt: Date.now(),
     accessToken: SECRET.accessToken,
     refreshToken: SECRET.refreshToken,
     expiresAt: Date.now() - 1,

@@ -32,6 +32,7 @@ const base64url = (length: number): fc.Arbitrary<string> =>
 
 const sessionArb: fc.Arbitrary<Session> = fc.record({
   id: base64url(22),
+  signedInAt: fc.integer({min: NOW - 29 * 86_400_000, max: NOW}),
   accessToken: fc.string({unit: 'grapheme', minLength: 1, maxLength: 300}),
   expiresAt: fc.integer({min: NOW + 1000, max: NOW + 3600_000}),
   scope: fc.constantFrom(
@@ -80,14 +81,14 @@ const hostileHeaderArb = fc
   .map(([pairs, separator]) => pairs.map(([name, value]) => `${name}=${value}`).join(separator));
 
 describe('token cookies under hostile input', () => {
-  it('openSession() and openSignIn() never throw and open nothing for arbitrary Cookie headers', t => {
+  it('openSession() and openSignIn() never throw and open nothing for arbitrary Cookie headers', async t => {
     let tried = 0;
-    fc.assert(
-      fc.property(fc.oneof(hostileHeaderArb, fc.string({unit: 'binary'})), header => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(hostileHeaderArb, fc.string({unit: 'binary'})), async header => {
         tried++;
         for (const jar of [cookies, hostCookies]) {
-          assert.equal(jar.openSession(header, NOW), null);
-          assert.equal(jar.openSignIn(header, NOW), null);
+          assert.equal(await jar.openSession(header, NOW), null);
+          assert.equal(await jar.openSignIn(header, NOW), null);
         }
       }),
       {numRuns: RUNS * 2},
@@ -95,17 +96,17 @@ describe('token cookies under hostile input', () => {
     t.diagnostic(`${tried} hostile Cookie headers`);
   });
 
-  it('openSession() opens a mutated sealed session to null or to exactly the original', t => {
+  it('openSession() opens a mutated sealed session to null or to exactly the original', async t => {
     let tried = 0;
     let opened = 0;
-    fc.assert(
-      fc.property(
+    await fc.assert(
+      fc.asyncProperty(
         sessionArb,
         fc.array(mutationArb, {minLength: 1, maxLength: 3}),
-        (session, mutations) => {
-          const sealed = valueOf(cookies.sealSession(session, NOW));
+        async (session, mutations) => {
+          const sealed = valueOf(await cookies.sealSession(session, NOW));
           const value = mutations.reduce(mutate, sealed);
-          const result = cookies.openSession(`oauth2_session=${value}`, NOW);
+          const result = await cookies.openSession(`oauth2_session=${value}`, NOW);
           tried++;
           if (result === null) return;
           opened++;
@@ -119,16 +120,16 @@ describe('token cookies under hostile input', () => {
     t.diagnostic(`${tried} mutated session cookies; ${opened} opened to the original`);
   });
 
-  it('openSignIn() opens a mutated sealed sign-in to null or to exactly the original', t => {
+  it('openSignIn() opens a mutated sealed sign-in to null or to exactly the original', async t => {
     let tried = 0;
-    fc.assert(
-      fc.property(
+    await fc.assert(
+      fc.asyncProperty(
         signInArb,
         fc.array(mutationArb, {minLength: 1, maxLength: 3}),
-        (signIn, mutations) => {
-          const sealed = valueOf(cookies.sealSignIn(signIn));
+        async (signIn, mutations) => {
+          const sealed = valueOf(await cookies.sealSignIn(signIn));
           const value = mutations.reduce(mutate, sealed);
-          const result = cookies.openSignIn(`oauth2_signin=${value}`, NOW);
+          const result = await cookies.openSignIn(`oauth2_signin=${value}`, NOW);
           tried++;
           if (result === null) return;
           assert.equal(asParsed(value), sealed);
@@ -140,28 +141,33 @@ describe('token cookies under hostile input', () => {
     t.diagnostic(`${tried} mutated sign-in cookies`);
   });
 
-  it("openSession() refuses a sign-in's value, openSignIn() a session's, and both another key's", t => {
+  it("openSession() refuses a sign-in's value, openSignIn() a session's, and both another key's", async t => {
     let tried = 0;
-    fc.assert(
-      fc.property(sessionArb, signInArb, fc.option(mutationArb), (session, signIn, mutation) => {
-        const change = (value: string): string =>
-          mutation === null ? value : mutate(value, mutation);
-        const signInValue = change(valueOf(cookies.sealSignIn(signIn)));
-        const sessionValue = change(valueOf(cookies.sealSession(session, NOW)));
-        const foreignSession = change(valueOf(otherKeyCookies.sealSession(session, NOW)));
-        const foreignSignIn = change(valueOf(otherKeyCookies.sealSignIn(signIn)));
-        tried += 4;
-        assert.equal(cookies.openSession(`oauth2_session=${signInValue}`, NOW), null);
-        assert.equal(cookies.openSignIn(`oauth2_signin=${sessionValue}`, NOW), null);
-        assert.equal(cookies.openSession(`oauth2_session=${foreignSession}`, NOW), null);
-        assert.equal(cookies.openSignIn(`oauth2_signin=${foreignSignIn}`, NOW), null);
-      }),
+    await fc.assert(
+      fc.asyncProperty(
+        sessionArb,
+        signInArb,
+        fc.option(mutationArb),
+        async (session, signIn, mutation) => {
+          const change = (value: string): string =>
+            mutation === null ? value : mutate(value, mutation);
+          const signInValue = change(valueOf(await cookies.sealSignIn(signIn)));
+          const sessionValue = change(valueOf(await cookies.sealSession(session, NOW)));
+          const foreignSession = change(valueOf(await otherKeyCookies.sealSession(session, NOW)));
+          const foreignSignIn = change(valueOf(await otherKeyCookies.sealSignIn(signIn)));
+          tried += 4;
+          assert.equal(await cookies.openSession(`oauth2_session=${signInValue}`, NOW), null);
+          assert.equal(await cookies.openSignIn(`oauth2_signin=${sessionValue}`, NOW), null);
+          assert.equal(await cookies.openSession(`oauth2_session=${foreignSession}`, NOW), null);
+          assert.equal(await cookies.openSignIn(`oauth2_signin=${foreignSignIn}`, NOW), null);
+        },
+      ),
       {numRuns: RUNS / 2},
     );
     t.diagnostic(`${tried} values of the wrong cookie or key`);
   });
 
-  it('openSession() finds its cookie among many, and a hostile duplicate before it only hides it', t => {
+  it('openSession() finds its cookie among many, and a hostile duplicate before it only hides it', async t => {
     let tried = 0;
     const noiseArb = fc.tuple(
       fc.oneof(
@@ -174,15 +180,15 @@ describe('token cookies under hostile input', () => {
         fc.integer({min: 1, max: 8000}).map(length => 'x'.repeat(length)),
       ),
     );
-    fc.assert(
-      fc.property(
+    await fc.assert(
+      fc.asyncProperty(
         sessionArb,
         fc.array(noiseArb, {maxLength: 200}),
         fc.nat(),
         fc.option(fc.tuple(fc.nat(), hostileTextArb(CANARY))),
-        (session, noise, position, duplicate) => {
+        async (session, noise, position, duplicate) => {
           const pairs = noise.map(([name, value]) => `${name}=${value}`);
-          const genuine = `oauth2_session=${valueOf(cookies.sealSession(session, NOW))}`;
+          const genuine = `oauth2_session=${valueOf(await cookies.sealSession(session, NOW))}`;
           const at = position % (pairs.length + 1);
           pairs.splice(at, 0, genuine);
           let shadowed = false;
@@ -192,7 +198,7 @@ describe('token cookies under hostile input', () => {
             pairs.splice(dupAt, 0, `oauth2_session=${duplicate[1].replaceAll(';', '')}`);
           }
           tried++;
-          const result = cookies.openSession(pairs.join('; '), NOW);
+          const result = await cookies.openSession(pairs.join('; '), NOW);
           if (shadowed) assert.equal(result, null);
           else assert.deepEqual(result, {...session}); // fast-check records have no prototype
         },
@@ -202,7 +208,7 @@ describe('token cookies under hostile input', () => {
     t.diagnostic(`${tried} headers of up to 200 cookies`);
   });
 
-  it('openSession() never throws for a huge header with thousands of cookies', () => {
+  it('openSession() never throws for a huge header with thousands of cookies', async () => {
     const many = Array.from(
       {length: 5000},
       (_, i) => `${TRICKY_COOKIE_NAMES[i % TRICKY_COOKIE_NAMES.length]}${i}=v${i}`,
@@ -213,9 +219,9 @@ describe('token cookies under hostile input', () => {
       'constructor=y',
       `oauth2_session=${'A'.repeat(1 << 20)}`,
     ];
-    assert.equal(cookies.openSession(header.join('; '), NOW), null);
+    assert.equal(await cookies.openSession(header.join('; '), NOW), null);
     assert.equal(
-      cookies.openSignIn(`oauth2_signin=${BAD_ESCAPES.join('').repeat(10_000)}`, NOW),
+      await cookies.openSignIn(`oauth2_signin=${BAD_ESCAPES.join('').repeat(10_000)}`, NOW),
       null,
     );
   });

@@ -70,7 +70,7 @@ export class SignInMaterial {
     const query = await this.consent(signIn);
     return {
       path: `/${query.search}`,
-      headers: {cookie: pair(this.cookies.sealSignIn(signIn))},
+      headers: {cookie: pair(await this.cookies.sealSignIn(signIn))},
       expectStatus: 303,
     };
   }
@@ -81,7 +81,8 @@ export class SignInMaterial {
     const code = (await this.consent(signIn)).searchParams.get('code') ?? '';
     const result = await exchangeCode(this.google, code, signIn.verifier);
     if (!result.ok) throw new Error(`the emulator refused the code: ${result.reason}`);
-    const setCookie = this.cookies.sealSession({id: newSessionId(), ...result.tokens});
+    const session = {id: newSessionId(), signedInAt: Date.now(), ...result.tokens};
+    const setCookie = await this.cookies.sealSession(session);
     if (setCookie === null) throw new Error('the session does not fit in a cookie');
     return {cookie: pair(setCookie), accessToken: result.tokens.accessToken};
   }

@@ -16,7 +16,11 @@ import {refreshAccessToken} from '../token-exchange.js';
  * `Accept: application/json`), or for an `Authorization: Bearer` token as JSON.
  */
 export function listlabels(config: Config): HttpFunction {
-  const cookies = createTokenCookies(config.cookieSecrets, config.secureCookies);
+  const cookies = createTokenCookies(
+    config.cookieSecrets,
+    config.secureCookies,
+    config.sessionLifetimeMs,
+  );
   const csrf = createCsrf(config.cookieSecrets);
   const google = createGoogleClients(config);
   const readLabels = createLabelsReader(config, google);
@@ -36,7 +40,7 @@ export function listlabels(config: Config): HttpFunction {
   };
 
   const serveSession = async (req: Request, res: Response): Promise<void> => {
-    let session = cookies.openSession(req.headers.cookie);
+    let session = await cookies.openSession(req.headers.cookie);
     if (session === null || !isSessionUsable(session, Date.now())) return signInAgain(req, res);
     if (isExpiring(session, Date.now())) {
       const refreshed = await refresh(session);
@@ -87,8 +91,8 @@ export function listlabels(config: Config): HttpFunction {
       if (result.reason !== 'unavailable') return 'ended';
       return {retryAfterSeconds: result.retryAfterSeconds};
     }
-    const renewed: Session = {id: session.id, ...result.tokens};
-    const setCookie = cookies.sealSession(renewed);
+    const renewed: Session = {id: session.id, signedInAt: session.signedInAt, ...result.tokens};
+    const setCookie = await cookies.sealSession(renewed);
     if (setCookie === null) return 'ended';
     logEvent('INFO', 'token_refreshed', 'Access token refreshed');
     return {session: renewed, setCookie};

@@ -11,7 +11,11 @@ import {exchangeCode, type ExchangeResult} from '../token-exchange.js';
 
 /** Checks Google's answer, redeems the code with the PKCE verifier and seals the session cookie. */
 export function oauth2callback(config: Config): HttpFunction {
-  const cookies = createTokenCookies(config.cookieSecrets, config.secureCookies);
+  const cookies = createTokenCookies(
+    config.cookieSecrets,
+    config.secureCookies,
+    config.sessionLifetimeMs,
+  );
   const google = createGoogleClients(config);
   const startAgain = {href: `${config.baseUrl}/oauth2init`, text: 'Sign in again'};
 
@@ -39,7 +43,7 @@ export function oauth2callback(config: Config): HttpFunction {
           problem,
         );
       }
-      const signIn = cookies.openSignIn(req.headers.cookie);
+      const signIn = await cookies.openSignIn(req.headers.cookie);
       if (signIn === null) return fail('sign_in_expired', PROBLEMS.signInExpired);
       // RFC 6749 §10.12: the state must match the one bound to this browser, before any call to Google.
       if (query.state === undefined || !statesMatch(signIn.state, query.state)) {
@@ -60,14 +64,16 @@ export function oauth2callback(config: Config): HttpFunction {
       if (config.accessType === 'offline' && result.tokens.refreshToken === undefined) {
         // Google sends a refresh token only at first consent: ask once more with prompt=consent.
         if (!signIn.consentForced) {
-          const again = startSignIn(config, google, cookies, true);
+          const again = await startSignIn(config, google, cookies, true);
           res.append('Set-Cookie', again.setCookie);
           logEvent('NOTICE', 'consent_prompted', 'No refresh token: asking for consent again');
           return redirect(res, 302, again.location);
         }
         logEvent('WARNING', 'refresh_token_missing', 'Still no refresh token: short session');
       }
-      const sessionCookie = cookies.sealSession({id: newSessionId(), ...result.tokens});
+      const now = Date.now();
+      const session = {id: newSessionId(), signedInAt: now, ...result.tokens};
+      const sessionCookie = await cookies.sealSession(session, now);
       if (sessionCookie === null) return fail('session_too_large', PROBLEMS.sessionTooLarge);
       res.append('Set-Cookie', sessionCookie);
       logEvent('INFO', 'sign_in_completed', 'Sign-in completed');

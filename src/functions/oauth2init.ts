@@ -7,14 +7,18 @@ import {createTokenCookies} from '../token-cookie.js';
 
 /** Starts a sign-in: a sealed state + PKCE verifier cookie, then Google's consent page. */
 export function oauth2init(config: Config): HttpFunction {
-  const cookies = createTokenCookies(config.cookieSecrets, config.secureCookies);
+  const cookies = createTokenCookies(
+    config.cookieSecrets,
+    config.secureCookies,
+    config.sessionLifetimeMs,
+  );
   const google = createGoogleClients(config);
-  return guard('oauth2init', (req, res) => {
-    const session = cookies.openSession(req.headers.cookie);
+  return guard('oauth2init', async (req, res) => {
+    const session = await cookies.openSession(req.headers.cookie);
     if (session !== null && isSessionUsable(session, Date.now())) {
       return redirect(res, 302, `${config.baseUrl}/listlabels`);
     }
-    const {setCookie, location} = startSignIn(config, google, cookies);
+    const {setCookie, location} = await startSignIn(config, google, cookies);
     res.append('Set-Cookie', setCookie);
     // No log line: the platform's request log counts these, and a line per redirect cost a
     // tenth of the warm throughput. The callback logs how each sign-in ends.

@@ -14,7 +14,11 @@ import {revokeToken} from '../token-exchange.js';
  * Google and clears the session cookie. GET shows the button.
  */
 export function oauth2signout(config: Config): HttpFunction {
-  const cookies = createTokenCookies(config.cookieSecrets, config.secureCookies);
+  const cookies = createTokenCookies(
+    config.cookieSecrets,
+    config.secureCookies,
+    config.sessionLifetimeMs,
+  );
   const csrf = createCsrf(config.cookieSecrets);
   const google = createGoogleClients(config);
   const action = `${config.baseUrl}/oauth2signout`;
@@ -23,7 +27,7 @@ export function oauth2signout(config: Config): HttpFunction {
   return guard(
     'oauth2signout',
     async (req, res) => {
-      const session = cookies.openSession(req.headers.cookie);
+      const session = await cookies.openSession(req.headers.cookie);
       if (req.method !== 'POST') {
         if (session === null) return sendProblem(req, res, {...PROBLEMS.notSignedIn, action: home});
         return sendPage(res, 200, renderSignOutPage({action, csrf: csrf.tokenFor(session.id)}));
@@ -39,8 +43,9 @@ export function oauth2signout(config: Config): HttpFunction {
           action: {href: `${config.baseUrl}/listlabels`, text: 'Back to your labels'},
         });
       }
-      res.append('Set-Cookie', cookies.clearSession());
+      // No session, nothing to clear: a cross-site POST learns nothing and changes nothing.
       if (session === null) return sendProblem(req, res, {...PROBLEMS.notSignedIn, action: home});
+      res.append('Set-Cookie', cookies.clearSession());
       // Revoking the refresh token ends the whole grant; without one, the access token does.
       const revoked = await revokeToken(google, session.refreshToken ?? session.accessToken);
       logEvent(revoked ? 'INFO' : 'WARNING', 'signed_out', 'Signed out', {revoked});

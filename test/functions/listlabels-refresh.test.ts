@@ -31,15 +31,16 @@ describe('long sessions (ACCESS_TYPE=offline)', () => {
     h.emulator.requests.filter(r => r.route === 'token' && r.params.grant_type === 'refresh_token')
       .length;
   /** A session whose access token is about to expire, with a live refresh token. */
-  const expiringSession = (): {cookie: string; session: Session} => {
+  const expiringSession = async (): Promise<{cookie: string; session: Session}> => {
     const session: Session = {
       id: 'session-1',
+      signedInAt: Date.now(),
       accessToken: h.emulator.mintAccessToken({ttlSeconds: 60}),
       expiresAt: Date.now() + 60_000,
       scope: GMAIL,
       refreshToken: h.emulator.mintRefreshToken(),
     };
-    return {cookie: cookies().sealSession(session)!.split(';')[0]!, session};
+    return {cookie: (await cookies().sealSession(session))!.split(';')[0]!, session};
   };
   const sessionCleared = (response: {headers: Record<string, unknown>}): boolean =>
     setCookies(response).some(c => c.startsWith('oauth2_session=;'));
@@ -58,7 +59,7 @@ describe('long sessions (ACCESS_TYPE=offline)', () => {
   it('oauth2callback seals the refresh token of a first offline grant', async () => {
     const {callbackPath, signInCookie} = await startSignIn(h);
     const response = await h.callback.get(callbackPath).set('Cookie', signInCookie).expect(303);
-    const session = cookies().openSession(cookiesFrom(setCookies(response)));
+    const session = await cookies().openSession(cookiesFrom(setCookies(response)));
     assert.match(session?.refreshToken ?? '', /^1\/\//);
     assert.equal(
       parseSetCookie(setCookies(response).find(c => c.startsWith('oauth2_session='))!).maxAge,
@@ -87,7 +88,7 @@ describe('long sessions (ACCESS_TYPE=offline)', () => {
       .set('Cookie', cookiesFrom(setCookies(first)))
       .expect(303);
     assert.match(
-      cookies().openSession(cookiesFrom(setCookies(done)))?.refreshToken ?? '',
+      (await cookies().openSession(cookiesFrom(setCookies(done))))?.refreshToken ?? '',
       /^1\/\//,
     );
   });
@@ -108,18 +109,18 @@ describe('long sessions (ACCESS_TYPE=offline)', () => {
       .get(back.pathname + back.search)
       .set('Cookie', cookiesFrom(setCookies(first)))
       .expect(303);
-    const session = cookies().openSession(cookiesFrom(setCookies(done)));
+    const session = await cookies().openSession(cookiesFrom(setCookies(done)));
     assert.equal(session?.accessToken, noRefresh.access_token);
     assert.equal(session?.refreshToken, undefined);
   });
 
   it('listlabels refreshes an expiring access token, re-seals the cookie and lists the labels', async () => {
-    const {cookie, session} = expiringSession();
+    const {cookie, session} = await expiringSession();
     const before = refreshRequests();
     const response = await h.labels.get('/listlabels').set('Cookie', cookie).expect(200);
     assert.match(response.text, /Your Gmail labels/);
     assert.equal(refreshRequests() - before, 1);
-    const renewed = cookies().openSession(cookiesFrom(setCookies(response)));
+    const renewed = await cookies().openSession(cookiesFrom(setCookies(response)));
     assert.ok(renewed !== null, 'a new session cookie is sent');
     assert.notEqual(renewed.accessToken, session.accessToken);
     assert.equal(renewed.refreshToken, session.refreshToken);
@@ -136,7 +137,7 @@ describe('long sessions (ACCESS_TYPE=offline)', () => {
   it('listlabels keeps working through refreshes of 1-second tokens', async () => {
     h.emulator.accessTokenTtlSeconds = 1;
     try {
-      let cookie = expiringSession().cookie;
+      let cookie = (await expiringSession()).cookie;
       for (let i = 0; i < 3; i++) {
         const response = await h.labels.get('/listlabels').set('Cookie', cookie).expect(200);
         cookie = cookiesFrom(setCookies(response));
@@ -148,7 +149,7 @@ describe('long sessions (ACCESS_TYPE=offline)', () => {
   });
 
   it('listlabels shares one refresh among 50 concurrent requests of one session, all with the same labels', async () => {
-    const {cookie} = expiringSession();
+    const {cookie} = await expiringSession();
     const before = refreshRequests();
     // A slow token endpoint keeps the refresh in flight while the other requests arrive.
     h.emulator.fault('token', {delayMs: 100});
@@ -162,15 +163,16 @@ describe('long sessions (ACCESS_TYPE=offline)', () => {
     for (const response of responses) {
       assert.deepEqual(response.body, expectedLabelsJson(h.emulator.accounts[0]!));
     }
-    const renewed = new Set(
-      responses.map(r => cookies().openSession(cookiesFrom(setCookies(r)))?.accessToken),
+    const opened = await Promise.all(
+      responses.map(r => cookies().openSession(cookiesFrom(setCookies(r)))),
     );
+    const renewed = new Set(opened.map(session => session?.accessToken));
     assert.equal(renewed.size, 1, 'every response carries the same renewed token');
     assert.ok(!renewed.has(undefined));
   });
 
   it('listlabels ends the session when the refresh token was revoked', async () => {
-    const {cookie, session} = expiringSession();
+    const {cookie, session} = await expiringSession();
     await fetch(`${h.emulator.url}/revoke`, {
       method: 'POST',
       body: new URLSearchParams({token: session.refreshToken!}),
@@ -203,7 +205,7 @@ describe('long sessions (ACCESS_TYPE=offline)', () => {
   ];
   for (const {name, fault, ends} of faults) {
     it(`listlabels ${ends ? 'ends the session' : 'answers 503 and keeps the session'} when a refresh meets ${name}`, async () => {
-      const {cookie} = expiringSession();
+      const {cookie} = await expiringSession();
       const before = refreshRequests();
       h.emulator.fault('token', fault);
       const started = Date.now();
@@ -225,16 +227,15 @@ describe('long sessions (ACCESS_TYPE=offline)', () => {
   it('listlabels does not refresh an access token with time left', async () => {
     const session: Session = {
       id: 's',
+      signedInAt: Date.now(),
       accessToken: h.emulator.mintAccessToken(),
       expiresAt: Date.now() + 3600_000,
       scope: GMAIL,
       refreshToken: h.emulator.mintRefreshToken(),
     };
     const before = refreshRequests();
-    const response = await h.labels
-      .get('/listlabels')
-      .set('Cookie', cookies().sealSession(session)!.split(';')[0]!)
-      .expect(200);
+    const cookie = (await cookies().sealSession(session))!.split(';')[0]!;
+    const response = await h.labels.get('/listlabels').set('Cookie', cookie).expect(200);
     assert.equal(refreshRequests(), before);
     assert.equal(setCookies(response).length, 0);
   });

@@ -20,16 +20,17 @@ describe('listlabels', () => {
   after(() => h.emulator.close());
 
   const labelRequests = (): number => h.emulator.requests.filter(r => r.route === 'labels').length;
-  const sealed = (s: Partial<Session>): string => {
+  const sealed = async (s: Partial<Session>): Promise<string> => {
     const cookies = createTokenCookies(h.config.cookieSecrets, false);
     const full: Session = {
       id: 'session-id',
+      signedInAt: Date.now(),
       accessToken: h.emulator.mintAccessToken(),
       expiresAt: Date.now() + 3600_000,
       scope: GMAIL,
       ...s,
     };
-    return cookies.sealSession(full)!.split(';')[0]!;
+    return (await cookies.sealSession(full))!.split(';')[0]!;
   };
   const sessionCleared = (response: {headers: Record<string, unknown>}): boolean =>
     setCookies(response).some(c => {
@@ -74,7 +75,7 @@ describe('listlabels', () => {
     }
   });
 
-  const noSession: [string, () => string][] = [
+  const noSession: [string, () => string | Promise<string>][] = [
     ['no cookie', () => ''],
     ['a tampered cookie', () => session.slice(0, -4) + 'AAAA'],
     ['garbage', () => 'oauth2_session=%%%; oauth2_session=x'],
@@ -88,7 +89,10 @@ describe('listlabels', () => {
   for (const [name, cookie] of noSession) {
     it(`listlabels clears the cookie and redirects to oauth2init for ${name}, without calling Gmail`, async () => {
       const before = labelRequests();
-      const response = await h.labels.get('/listlabels').set('Cookie', cookie()).expect(302);
+      const response = await h.labels
+        .get('/listlabels')
+        .set('Cookie', await cookie())
+        .expect(302);
       assert.equal(response.headers.location, 'http://localhost:8080/oauth2init');
       assert.ok(sessionCleared(response));
       assert.equal(labelRequests(), before);
@@ -96,7 +100,7 @@ describe('listlabels', () => {
     it(`listlabels answers 401 JSON with login_url for ${name}`, async () => {
       const response = await h.labels
         .get('/listlabels')
-        .set('Cookie', cookie())
+        .set('Cookie', await cookie())
         .set('Accept', 'application/json')
         .expect(401);
       assert.deepEqual(response.body, {

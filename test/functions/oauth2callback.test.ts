@@ -48,7 +48,7 @@ describe('oauth2callback', () => {
     assert.ok(session?.value);
     assert.equal(session.httpOnly, true);
     assert.equal(session.sameSite, 'lax');
-    const opened = createTokenCookies(h.config.cookieSecrets, false).openSession(
+    const opened = await createTokenCookies(h.config.cookieSecrets, false).openSession(
       `oauth2_session=${session.value}`,
     );
     assert.match(opened?.accessToken ?? '', /^ya29\./);

@@ -40,7 +40,7 @@ describe('oauth2init', () => {
     assert.equal(parsed.sameSite, 'lax');
     assert.equal(parsed.path, '/');
     assert.equal(parsed.maxAge, 600);
-    const opened = createTokenCookies(h.config.cookieSecrets, false).openSignIn(
+    const opened = await createTokenCookies(h.config.cookieSecrets, false).openSignIn(
       cookiesFrom(signInCookie),
     );
     assert.equal(opened?.state, params.state);

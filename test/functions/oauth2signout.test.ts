@@ -56,8 +56,8 @@ async function gmailStatus(h: Harness, accessToken: string): Promise<number> {
   return response.status;
 }
 
-function openSession(h: Harness, cookieHeader: string): Session {
-  const session = createTokenCookies(h.config.cookieSecrets, false).openSession(cookieHeader);
+async function openSession(h: Harness, cookieHeader: string): Promise<Session> {
+  const session = await createTokenCookies(h.config.cookieSecrets, false).openSession(cookieHeader);
   assert.ok(session, 'the sign-in left a session cookie');
   return session;
 }
@@ -113,7 +113,7 @@ describe('oauth2signout', () => {
 
   it("oauth2signout signs out with the labels page's form: cookie cleared, access token revoked", async () => {
     const {cookie, csrf} = await signedIn();
-    const {accessToken, refreshToken} = openSession(h, cookie);
+    const {accessToken, refreshToken} = await openSession(h, cookie);
     assert.equal(refreshToken, undefined, 'an online session has no refresh token');
     assert.equal(await gmailStatus(h, accessToken), 200, 'the token works before sign-out');
     const before = revokeRequests(h).length;
@@ -353,7 +353,7 @@ describe('oauth2signout with a refresh token (ACCESS_TYPE=offline)', () => {
 
   it('oauth2signout revokes the refresh token, which ends the whole grant', async () => {
     const cookie = await signIn(h);
-    const {accessToken, refreshToken} = openSession(h, cookie);
+    const {accessToken, refreshToken} = await openSession(h, cookie);
     assert.match(refreshToken ?? '', /^1\/\//, 'a first offline sign-in has a refresh token');
     const labels = await h.labels.get('/listlabels').set('Cookie', cookie).expect(200);
     const before = revokeRequests(h).length;

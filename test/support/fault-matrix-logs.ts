@@ -17,7 +17,7 @@ try {
       throw new Error(`fault matrix row "${row.call}: ${row.fault}" failed`, {cause: error});
     });
   }
-  secrets.write(h.emulator, process.argv[2]!);
+  await secrets.write(h.emulator, process.argv[2]!);
 } finally {
   await h.emulator.close();
 }

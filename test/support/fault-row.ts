@@ -62,16 +62,17 @@ async function prepare(
     remember(cookie);
     return async () => h.callback.get(callbackPath).set('Cookie', cookie).set('Accept', accept);
   }
-  const cookie = row.call === 'refresh' ? expiredRefreshableSession(h) : options.session;
+  const cookie = row.call === 'refresh' ? await expiredRefreshableSession(h) : options.session;
   remember(cookie);
   return async () => h.labels.get('/listlabels').set('Cookie', cookie).set('Accept', accept);
 }
 
 /** A session whose access token has expired, with a refresh token of its own (none shared). */
-function expiredRefreshableSession(h: Harness): string {
+async function expiredRefreshableSession(h: Harness): Promise<string> {
   const cookies = createTokenCookies(h.config.cookieSecrets, h.config.secureCookies);
-  const sealed = cookies.sealSession({
+  const sealed = await cookies.sealSession({
     id: randomBytes(16).toString('base64url'),
+    signedInAt: Date.now(),
     accessToken: h.emulator.mintAccessToken({ttlSeconds: 1}),
     expiresAt: Date.now() - 1000,
     scope: GMAIL_READONLY_SCOPE,

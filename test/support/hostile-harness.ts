@@ -51,8 +51,9 @@ export async function startHostileHarness(
   const session = await signIn(h);
   const pending = await startSignIn(h);
   const other = createTokenCookies([Buffer.alloc(32, 1)], false);
-  const otherSession = other.sealSession({
+  const otherSession = await other.sealSession({
     id: 'AAAAAAAAAAAAAAAAAAAAAA',
+    signedInAt: Date.now(),
     accessToken: 'ya29.other',
     expiresAt: Date.now() + 3600_000,
     scope: 'https://www.googleapis.com/auth/gmail.readonly',
@@ -63,7 +64,11 @@ export async function startHostileHarness(
     signin: firstValue(pending.signInCookie),
     'other-key-session': firstValue(otherSession),
     'other-key-signin': firstValue(
-      other.sealSignIn({state: 'A'.repeat(43), verifier: 'B'.repeat(43), createdAt: Date.now()}),
+      await other.sealSignIn({
+        state: 'A'.repeat(43),
+        verifier: 'B'.repeat(43),
+        createdAt: Date.now(),
+      }),
     ),
   };
   const count = (route: EmulatorRoute): number =>

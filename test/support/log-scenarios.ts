@@ -49,15 +49,14 @@ await h.callback.get(
 );
 
 // listlabels with a sentinel session, under every Gmail fault.
-const sentinelSession = createTokenCookies(config.cookieSecrets, false)
-  .sealSession({
-    id: 'sentinel-session',
-    accessToken: SENTINEL.accessToken,
-    refreshToken: SENTINEL.refreshToken,
-    expiresAt: Date.now() + 3600_000,
-    scope: 'https://www.googleapis.com/auth/gmail.readonly',
-  })!
-  .split(';')[0]!;
+const sentinelSession = (await createTokenCookies(config.cookieSecrets, false).sealSession({
+  id: 'sentinel-session',
+  signedInAt: Date.now(),
+  accessToken: SENTINEL.accessToken,
+  refreshToken: SENTINEL.refreshToken,
+  expiresAt: Date.now() + 3600_000,
+  scope: 'https://www.googleapis.com/auth/gmail.readonly',
+}))!.split(';')[0]!;
 remember([sentinelSession]);
 for (const fault of [
   {status: 401},
@@ -85,15 +84,14 @@ await h.labels
   .send('{"a": ');
 
 // Refreshing a sentinel refresh token (unknown to Google: invalid_grant), and under faults.
-const expiring = createTokenCookies(config.cookieSecrets, false)
-  .sealSession({
-    id: 'sentinel-session',
-    accessToken: SENTINEL.accessToken,
-    refreshToken: SENTINEL.refreshToken,
-    expiresAt: Date.now() + 1000,
-    scope: 'https://www.googleapis.com/auth/gmail.readonly',
-  })!
-  .split(';')[0]!;
+const expiring = (await createTokenCookies(config.cookieSecrets, false).sealSession({
+  id: 'sentinel-session',
+  signedInAt: Date.now(),
+  accessToken: SENTINEL.accessToken,
+  refreshToken: SENTINEL.refreshToken,
+  expiresAt: Date.now() + 1000,
+  scope: 'https://www.googleapis.com/auth/gmail.readonly',
+}))!.split(';')[0]!;
 remember([expiring]);
 for (const fault of [
   null,
@@ -143,5 +141,5 @@ for (const [, call, route, fault] of libraryFailures(() => google, secretsSent))
   h.emulator.clearFaults();
 }
 
-secrets.write(h.emulator, process.argv[2]!);
+await secrets.write(h.emulator, process.argv[2]!);
 await h.emulator.close();

@@ -50,8 +50,8 @@ export interface SecretCollector {
   add(value: string): void;
   /** The values of a Cookie header (`a=1; b=2`) and the tokens, state, verifier sealed in them. */
   cookies(header: string): void;
-  /** Adds the secrets of every request the emulator saw, and writes all values to `path`. */
-  write(emulator: Emulator, path: string): void;
+  /** Adds the secrets of every request the emulator saw and of the cookies, and writes all values to `path`. */
+  write(emulator: Emulator, path: string): Promise<void>;
 }
 
 /** A collector for a harness's config, seeded with the sentinels and the cookie key. */
@@ -66,18 +66,23 @@ export function createSecretCollector(config: Config): SecretCollector {
     add(key.toString('hex'));
   }
   const sealed = createTokenCookies(config.cookieSecrets, config.secureCookies);
+  const headers: string[] = [];
   return {
     add,
     cookies(header) {
       for (const value of Object.values(parseCookie(header))) add(value);
-      const session = sealed.openSession(header);
-      add(session?.accessToken);
-      add(session?.refreshToken);
-      const signIn = sealed.openSignIn(header);
-      add(signIn?.state);
-      add(signIn?.verifier);
+      headers.push(header);
     },
-    write(emulator, path) {
+    async write(emulator, path) {
+      // Opened here, once: the sealed cookies' contents are secrets too.
+      for (const header of headers) {
+        const session = await sealed.openSession(header);
+        add(session?.accessToken);
+        add(session?.refreshToken);
+        const signIn = await sealed.openSignIn(header);
+        add(signIn?.state);
+        add(signIn?.verifier);
+      }
       for (const request of emulator.requests) {
         for (const key of SECRET_PARAMS) add(request.params[key]);
       }
