@@ -1036,8 +1036,10 @@ void test('startEmulator() copies the defaults and close() ends open connections
 void test('emulator/main.js prints the URL and client id, not the secret, and exits on SIGTERM', async () => {
   const main = fileURLToPath(new URL('../emulator/main.js', import.meta.url));
   const child = spawn(process.execPath, [main, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stderr = '';
+  child.stderr.on('data', chunk => (stderr += String(chunk)));
   const [chunk]: unknown[] = await once(child.stdout, 'data');
   assert.ok(Buffer.isBuffer(chunk));
   const line = chunk.toString();
@@ -1046,5 +1048,6 @@ void test('emulator/main.js prints the URL and client id, not the secret, and ex
   assert.ok(!line.includes(CLIENT_SECRET));
   child.kill('SIGTERM');
   const [code] = await once(child, 'exit');
-  assert.equal(code, 0);
+  assert.equal(code, 0, stderr);
+  assert.equal(stderr, '');
 });
