@@ -9,8 +9,8 @@ import {afterEach} from 'node:test';
 
 const held: string[] = [];
 
-/** True for what logEvent() writes: one Cloud Logging JSON object and a newline. */
-export function isLogLine(chunk: unknown): chunk is string {
+// What logEvent() writes: one Cloud Logging JSON object and a newline, in one write.
+function isLogLine(chunk: unknown): chunk is string {
   return (
     typeof chunk === 'string' &&
     chunk.startsWith('{"') &&
