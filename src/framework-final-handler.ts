@@ -24,7 +24,8 @@ const replaced = new WeakSet<object>();
  * express (resolved from the framework's folder, as its server.js requires it) gets one.
  * Call before the framework builds its app: at module load, as functions-framework loads us first.
  * `source` is where the framework is installed: the function's folder, where it runs (the
- * platform's /workspace, `npm start` and the tests alike).
+ * platform's /workspace, `npm start` and the tests alike). Once per process: later calls keep
+ * the first `answer`.
  */
 export function replaceFrameworkFinalHandler(answer: FinalHandler, source = process.cwd()): void {
   const application = frameworkApplication(source);
@@ -43,9 +44,14 @@ export function replaceFrameworkFinalHandler(answer: FinalHandler, source = proc
 
 /** express.application of the express functions-framework requires, resolved from its folder. */
 function frameworkApplication(source: string): {handle: Handle} {
-  const fromSource = createRequire(join(source, 'package.json'));
-  const framework = fromSource.resolve('@google-cloud/functions-framework');
-  const express: unknown = createRequire(framework)('express');
+  let express: unknown;
+  try {
+    const fromSource = createRequire(join(source, 'package.json'));
+    const framework = fromSource.resolve('@google-cloud/functions-framework');
+    express = createRequire(framework)('express');
+  } catch {
+    throw new Error(`functions-framework and its express are not installed in ${source}`);
+  }
   const application =
     typeof express === 'function' && 'application' in express ? express.application : undefined;
   if (
