@@ -21,7 +21,10 @@ const DEFAULT_CLIENT_SECRET_PATH = './client_secret.json';
  * (no GOOGLE_CLIENT_ID/SECRET, no CLIENT_SECRET_PATH, no ./client_secret.json) does the
  * emulator's own client apply.
  */
-export function planLocalRun(env: Env, fileExists = existsSync): LocalRun {
+export function planLocalRun(
+  env: Env,
+  fileExists: (path: string) => boolean = existsSync,
+): LocalRun {
   if (env.K_SERVICE) {
     // config.ts takes K_SERVICE to mean "deployed", and would then refuse what npm start sets.
     throw new ConfigError(
