@@ -15,7 +15,7 @@ const STOP_GRACE_MS = 1_000;
  * GOOGLE_EMULATOR_URL, a built-in emulator stands in for Google.
  */
 async function main(env: Env = process.env): Promise<void> {
-  // Every refusal comes before anything listens, so a refused start has nothing to close.
+  // Every configuration check comes before the emulator starts: a refusal has nothing to close.
   const run = planLocalRun(env);
   const checked = loadConfig(run.env);
   const emulator = run.builtInEmulator ? await startEmulator() : null;
