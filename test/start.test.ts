@@ -11,14 +11,17 @@ import {signalGroup, spawnStart, type StartProcess} from './support/start-proces
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const STARTED = 'Ctrl-C to stop.\n';
+// Where npm start runs unless a test needs files beside it: no ./client_secret.json.
+const EMPTY = mkdtempSync(join(tmpdir(), 'start-cwd-'));
+after(() => rmSync(EMPTY, {recursive: true}));
 
 /** Runs `npm start`'s script until it prints that it has started; returns it and its port. */
 async function start(
   env: Record<string, string>,
-  cwd?: string,
+  cwd = EMPTY,
 ): Promise<{port: number; printed: string; stop: () => Promise<void>}> {
   const port = Number(env.PORT ?? (await freePort()));
-  const server = spawnStart({PORT: String(port), ...env}, undefined, cwd);
+  const server = spawnStart({PORT: String(port), ...env}, cwd);
   try {
     await server.printed(STARTED);
   } catch (error) {
@@ -209,7 +212,7 @@ describe('npm start refusing to start', () => {
   ];
   for (const [env, line] of refusals) {
     it(`npm start with ${JSON.stringify(env)} exits 1 with one line`, async () => {
-      const server = spawnStart({PORT: String(await freePort()), ...env});
+      const server = spawnStart({PORT: String(await freePort()), ...env}, EMPTY);
       try {
         assert.equal(await server.exited(5_000), 1);
         assert.equal(server.stdout(), '');
@@ -227,7 +230,7 @@ describe('npm start refusing to start', () => {
     await new Promise<void>(resolve => other.listen(0, '127.0.0.1', resolve));
     const address = other.address();
     assert.ok(address !== null && typeof address === 'object');
-    const server = spawnStart({PORT: String(address.port)});
+    const server = spawnStart({PORT: String(address.port)}, EMPTY);
     try {
       assert.equal(await server.exited(5_000), 1);
       assert.equal(
@@ -256,7 +259,7 @@ describe('npm start and npm run dev from package.json', () => {
   it('npm start bundles and serves without a type check, printing the URL in seconds', async t => {
     const port = await freePort();
     const began = Date.now();
-    const server = spawnStart({PORT: String(port)}, ['npm', 'start'], dir);
+    const server = spawnStart({PORT: String(port)}, dir, ['npm', 'start']);
     try {
       await server.printed(STARTED, 15_000);
       t.diagnostic(`URL on screen ${Date.now() - began} ms after npm start`);
@@ -270,7 +273,7 @@ describe('npm start and npm run dev from package.json', () => {
 
   it('npm run dev restarts the server when a source file changes', async () => {
     const port = await freePort();
-    const server = spawnStart({PORT: String(port)}, ['npm', 'run', 'dev'], dir);
+    const server = spawnStart({PORT: String(port)}, dir, ['npm', 'run', 'dev']);
     try {
       await server.printed('(fake account alex@example.com)');
       await server.printed(STARTED);

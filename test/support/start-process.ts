@@ -1,7 +1,4 @@
 import {spawn, type ChildProcess} from 'node:child_process';
-import {mkdtempSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 /** scripts/start.ts as tsc compiled it. */
@@ -19,14 +16,14 @@ export interface StartProcess {
 }
 
 /**
- * Spawns `command` with only PATH and `env` in its environment. The default working directory is
- * an empty folder, so no ./client_secret.json of the developer's counts as configured. Detached,
- * so a signal can reach npm and everything it started.
+ * Spawns `command` in `cwd` with only PATH and `env` in its environment (run it in an empty
+ * folder, so no ./client_secret.json of the developer's counts as configured). Detached, so a
+ * signal can reach npm and everything it started.
  */
 export function spawnStart(
   env: Record<string, string>,
+  cwd: string,
   command: readonly string[] = [process.execPath, START_SCRIPT],
-  cwd: string = mkdtempSync(join(tmpdir(), 'start-cwd-')),
 ): StartProcess {
   const [file = '', ...args] = command;
   const child = spawn(file, args, {
