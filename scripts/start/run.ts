@@ -1,7 +1,7 @@
 import {spawn} from 'node:child_process';
 import {resolve} from 'node:path';
 import {pathToFileURL} from 'node:url';
-import {build, context, type BuildOptions} from 'esbuild';
+import {build, context, stop, type BuildOptions} from 'esbuild';
 
 /** Where the bundle goes; paths are relative to the package root, where npm runs scripts. */
 const OUTFILE = 'build/start/start.js';
@@ -27,6 +27,8 @@ async function runOnce(): Promise<void> {
     () => true,
     () => false, // esbuild has printed the errors
   );
+  // esbuild's service process would otherwise idle beside the server (about 18 MB).
+  await stop();
   if (!built) {
     process.exitCode = 1;
     return;
