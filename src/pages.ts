@@ -41,20 +41,21 @@ export function renderLabelsPage(
   const count = mailbox.labels.length === 1 ? '1 label' : `${mailbox.labels.length} labels`;
   const account =
     mailbox.email === null ? html`` : html`<p>Signed in as <strong>${mailbox.email}</strong></p>\n`;
-  const section = (title: string, nodes: readonly LabelNode[]): SafeHtml =>
-    nodes.length === 0 ? html`` : html`<h2>${title}</h2>\n${renderTree(nodes)}`;
+  const section = (title: string, nodes: readonly LabelNode[], className: string): SafeHtml =>
+    nodes.length === 0 ? html`` : html`<h2>${title}</h2>\n${renderTree(nodes, className)}`;
   return page(
     'Your Gmail labels',
     html`<h1>Your Gmail labels</h1>
 ${account}<p>${count}</p>
-${section('Gmail', system)}${section('Your labels', user)}<form method="post" action="${signOut.action}">
+${section('Gmail', system, 'labels columns')}${section('Your labels', user, 'labels')}<form method="post" action="${signOut.action}">
 <input type="hidden" name="csrf" value="${signOut.csrf}">
 <button type="submit">Sign out</button>
 </form>`,
   );
 }
 
-function renderTree(nodes: readonly LabelNode[]): SafeHtml {
+// System labels have no children and flow in columns; user labels nest.
+function renderTree(nodes: readonly LabelNode[], className = 'labels'): SafeHtml {
   const items = nodes.map(node => {
     // A parent that is only a prefix (`Work` of `Work/Projects`) is shown greyed, as a heading.
     const text =
@@ -64,7 +65,7 @@ function renderTree(nodes: readonly LabelNode[]): SafeHtml {
     const children = node.children.length === 0 ? html`` : renderTree(node.children);
     return html`<li>${text}${children}</li>\n`;
   });
-  return html`<ul class="labels">\n${items}</ul>\n`;
+  return html`<ul class="${className}">\n${items}</ul>\n`;
 }
 
 /** A page with only the sign-out button (for a GET of oauth2signout). */

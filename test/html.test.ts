@@ -62,7 +62,7 @@ describe('html', () => {
     ).text;
     assert.ok(
       text.includes(
-        '<h2>Gmail</h2>\n<ul class="labels">\n<li><span>Sent</span></li>\n</ul>\n' +
+        '<h2>Gmail</h2>\n<ul class="labels columns">\n<li><span>Sent</span></li>\n</ul>\n' +
           '<h2>Your labels</h2>\n<ul class="labels">\n' +
           '<li><span class="note" title="Not a label of its own">Work</span>' +
           '<ul class="labels">\n<li><span>Projects</span></li>\n</ul>\n</li>\n</ul>\n',
