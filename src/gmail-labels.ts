@@ -28,27 +28,52 @@ export type LabelsReader = (session: Session) => Promise<LabelsOutcome>;
 // How long the page waits for the address once the labels are in: both calls start together,
 // so a healthy profile call is already done; a slow one must not hold the labels back.
 const PROFILE_GRACE_MS = 300;
+const MAX_REMEMBERED_EMAILS = 10_000;
 
 /**
  * A reader that calls users.labels.list and users.getProfile for `me` in parallel with Google's
- * Gmail client, each with our retries (gmail-call.ts). The labels decide the outcome; a failed
- * or late profile only leaves `email` null. The Gmail client holds no credentials; each call is
- * authorised by a client made for that call's session alone.
+ * Gmail client, each with our retries (gmail-call.ts); the profile only once per session and
+ * instance. The labels decide the outcome; a failed or late profile only leaves `email` null.
+ * The Gmail client holds no credentials; each call is authorised by a client made for that
+ * call's session alone.
  */
 export function createLabelsReader(config: Config, google: GoogleClients): LabelsReader {
   // https://developers.google.com/workspace/gmail/api/reference/rest/v1/users.labels/list
   const gmail = new gmail_v1.Gmail({rootUrl: google.endpoints.gmailRoot});
+  // Session id -> address; bearer calls (no session id) always ask.
+  const emails = new Map<string, string>();
   return async session => {
     const auth = google.forUser({access_token: session.accessToken, token_type: 'Bearer'});
-    const profile = readProfileEmail(config, gmail, auth);
+    const known = session.id === '' ? undefined : emails.get(session.id);
+    const profile =
+      known ??
+      readProfileEmail(config, gmail, auth).then(outcome => {
+        // Also when it came too late for this page: the next one has it.
+        if (outcome.kind === 'ok' && session.id !== '') remember(emails, session.id, outcome.value);
+        return outcome;
+      });
     const labels = await callGmail(
       config,
       fetchImplementation => gmail.users.labels.list({userId: 'me', auth}, {fetchImplementation}),
       parseLabels,
     );
     if (labels.kind !== 'ok') return labels;
+    if (typeof profile === 'string')
+      return {kind: 'ok', value: {labels: labels.value, email: profile}};
     return {kind: 'ok', value: {labels: labels.value, email: await emailOf(profile)}};
   };
+}
+
+/**
+ * Keeps a session's address for the life of the instance: a session is one sign-in of one
+ * account, so its address does not change, and a warm page then costs one Gmail call, not two.
+ * The oldest entry goes first past MAX_REMEMBERED_EMAILS.
+ */
+function remember(emails: Map<string, string>, sessionId: string, email: string): void {
+  emails.set(sessionId, email);
+  if (emails.size <= MAX_REMEMBERED_EMAILS) return;
+  const oldest = emails.keys().next();
+  if (oldest.done !== true) emails.delete(oldest.value);
 }
 
 /** The address, or null (logged once: late, or why the profile call failed). */

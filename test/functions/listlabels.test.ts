@@ -79,13 +79,14 @@ describe('listlabels', () => {
     assert.ok(response.text.includes('<p>Signed in as <strong>alex@example.com</strong></p>'));
   });
 
-  it('listlabels asks for the labels and the profile once each, at the same time', async () => {
+  it('listlabels asks for the labels and the profile once each, at the same time, for a new session', async () => {
+    const fresh = await signIn(h);
     const before = h.emulator.requests.length;
     // Each answer takes 300 ms: one after the other they would take 600 ms.
     h.emulator.fault('labels', {delayMs: 300});
     h.emulator.fault('profile', {delayMs: 300});
     const started = Date.now();
-    const response = await h.labels.get('/listlabels').set('Cookie', session).expect(200);
+    const response = await h.labels.get('/listlabels').set('Cookie', fresh).expect(200);
     const elapsed = Date.now() - started;
     assert.match(response.text, /Signed in as/);
     const routes = h.emulator.requests.slice(before).map(r => `${r.route} ${r.path}`);
@@ -94,6 +95,18 @@ describe('listlabels', () => {
       'profile /gmail/v1/users/me/profile',
     ]);
     assert.ok(elapsed < 550, `answered in ${elapsed} ms`);
+  });
+
+  it('listlabels asks for the profile once per session: later pages reuse the address', async () => {
+    const fresh = await signIn(h);
+    const profileCalls = (): number =>
+      h.emulator.requests.filter(r => r.route === 'profile').length;
+    const before = profileCalls();
+    for (let i = 0; i < 3; i++) {
+      const response = await h.labels.get('/listlabels').set('Cookie', fresh).expect(200);
+      assert.ok(response.text.includes('Signed in as <strong>alex@example.com</strong>'));
+    }
+    assert.equal(profileCalls() - before, 1);
   });
 
   it('listlabels answers JSON with count, email and id/name/type in page order for Accept: application/json', async () => {
@@ -145,6 +158,7 @@ describe('listlabels', () => {
   ];
   for (const [name, fault, logged] of profileFailures) {
     it(`listlabels lists the labels without the address when the profile call fails with ${name}`, async t => {
+      const session = await signIn(h); // a new one: an address once read is remembered
       const logs = captureLogs(t);
       h.emulator.fault('profile', {...fault, times: Infinity});
       const started = Date.now();
