@@ -246,6 +246,8 @@ void test('GET /o/oauth2/v2/auth shows a consent page with Allow, Deny and one t
   assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'none'/);
   const html = await res.text();
   assert.ok(html.includes('Sign in with Google (local emulator)'));
+  assert.ok(html.includes('<h1>Gmail Labels wants to access your Google Account</h1>'));
+  assert.ok(html.includes('See your Gmail labels and messages'), 'the scope in words');
   assert.ok(html.includes(CLIENT_ID));
   assert.ok(html.includes(DEFAULT_ACCOUNT.email));
   assert.match(html, /<form method="post" action="\/o\/oauth2\/v2\/auth\/consent">/);

@@ -74,7 +74,7 @@ const ONE_CALL = MATRIX_CONFIG.googleTimeoutMs + 1000;
 const BUDGET = MATRIX_CONFIG.gmailBudgetMs + 1000;
 const P = PROBLEMS;
 const SIGN_IN = SIGN_IN_AGAIN;
-const RETRIED = [2, 4] as const; // gmail-labels.ts: up to 4 attempts; the first backoff always fits
+const RETRIED = [2, 4] as const; // gmail-call.ts: up to 4 attempts; the first backoff always fits
 const TIMED_OUT = [1, 4] as const; // each attempt takes the timeout, so the backoff may not fit
 
 type Cells = readonly [
