@@ -22,6 +22,7 @@ const STORED_SECRET_VALUE = 'GOCSPX-stored-sentinel-secret-77c1';
 const LOOKUPS = [
   'config list',
   'secrets describe',
+  'secrets get-iam-policy',
   'secrets versions access',
   'iam service-accounts list',
   'functions list',
@@ -36,6 +37,8 @@ interface Answers {
   functions?: string[];
   secretManager?: 'disabled' | 'denied';
   signedOut?: boolean;
+  /** The members that may read every secret. */
+  readers?: string[];
   /** What `secrets versions access` prints for the client secret. */
   clientJson?: string;
   fail?: string;
@@ -75,6 +78,7 @@ function runDeploy(args: string[], answers: Answers = {}, cwd = ROOT): DeployRun
   if (answers.functions !== undefined) env.FAKE_GCLOUD_FUNCTIONS = answers.functions.join(',');
   if (answers.secretManager !== undefined) env.FAKE_GCLOUD_SECRET_MANAGER = answers.secretManager;
   if (answers.signedOut) env.FAKE_GCLOUD_SIGNED_OUT = '1';
+  if (answers.readers !== undefined) env.FAKE_GCLOUD_READERS = answers.readers.join(',');
   if (answers.fail !== undefined) env.FAKE_GCLOUD_FAIL = answers.fail;
   if (answers.failOnce !== undefined) env.FAKE_GCLOUD_FAIL_ONCE = answers.failOnce;
   const child = spawnSync(process.execPath, [DEPLOY, ...args], {cwd, env, encoding: 'utf8'});
@@ -610,6 +614,24 @@ describe('deploy --init-secrets', () => {
       tries.map(call => flag(call, 'member')),
       [accountOf('oauth2init'), ...FUNCTION_NAMES.map(accountOf)].map(a => `serviceAccount:${a}`),
     );
+  });
+
+  it('deploy --init-secrets names each other reader of a secret and how to remove it, removing nothing', () => {
+    const legacy = 'serviceAccount:123456789012-compute@developer.gserviceaccount.com';
+    const readers = [legacy, ...FUNCTION_NAMES.map(name => `serviceAccount:${accountOf(name)}`)];
+    const run = runDeploy([...TARGET, '--init-secrets', '--dry-run'], {...READY, readers});
+    assert.equal(run.status, 0, run.stderr);
+    const warnings = run.stderr.split('\n').filter(line => line.includes('may also read'));
+    const remove = (secret: string, member: string): string =>
+      `warning: ${member} may also read secret ${secret}; if nothing else needs it: gcloud secrets remove-iam-policy-binding ${secret} --project=${PROJECT} --member=${member} --role=roles/secretmanager.secretAccessor --condition=None`;
+    assert.deepEqual(warnings, [
+      remove('oauth-cookie-secret', legacy),
+      remove('oauth-client-secret', legacy),
+      // oauth2init and oauth2signout never read the client secret.
+      remove('oauth-client-secret', `serviceAccount:${accountOf('oauth2init')}`),
+      remove('oauth-client-secret', `serviceAccount:${accountOf('oauth2signout')}`),
+    ]);
+    assert.ok(!commandLines(run.stdout).some(line => line.includes('remove-iam-policy-binding')));
   });
 
   it('deploy --init-secrets warns when the client file lacks the redirect URI', () => {

@@ -55,6 +55,16 @@ export function createSecretFromFile(name: string, project: string, path: string
   return {args: [...createSecretArgs(name, project), `--data-file=${path}`]};
 }
 
+/** The secrets a function's service account may read: the cookie key always, the client if it needs it. */
+export function secretsOf(name: FunctionName): string[] {
+  return NEEDS_CLIENT_SECRET[name]
+    ? [COOKIE_SECRET_NAME, CLIENT_SECRET_NAME]
+    : [COOKIE_SECRET_NAME];
+}
+
+/** The role that reads a secret's versions (https://cloud.google.com/secret-manager/docs/access-control). */
+export const SECRET_ACCESSOR = 'roles/secretmanager.secretAccessor';
+
 /** Lets one function's runtime service account read one secret (a binding on that secret only). */
 export function grantSecretAccess(name: string, project: string, serviceAccount: string): Change {
   return {
@@ -65,7 +75,7 @@ export function grantSecretAccess(name: string, project: string, serviceAccount:
       `--project=${project}`,
       `--member=serviceAccount:${serviceAccount}`,
       // https://cloud.google.com/functions/docs/configuring/secrets#grant_access
-      '--role=roles/secretmanager.secretAccessor',
+      `--role=${SECRET_ACCESSOR}`,
       // Unconditional; and gcloud would otherwise ask which condition when the policy has one.
       '--condition=None',
     ],

@@ -1,7 +1,6 @@
 import {randomBytes} from 'node:crypto';
 import {readFileSync} from 'node:fs';
 import {parseClientSecretFile} from '../../src/client-secret.js';
-import {NEEDS_CLIENT_SECRET} from '../../src/register.js';
 import {createRuntimeAccount, listServiceAccounts, runtimeAccount} from './accounts.js';
 import {
   CLIENT_SECRET_NAME,
@@ -10,8 +9,10 @@ import {
   createSecretFromStdin,
   enableApis,
   grantSecretAccess,
+  secretsOf,
 } from './commands.js';
 import type {Change} from './gcloud.js';
+import {warnAboutOtherReaders} from './readers.js';
 import {ask, isServiceDisabled, type Answer, type LookupContext} from './lookups.js';
 import {DeployError, type DeployOptions, type FunctionName} from './options.js';
 import type {Target} from './target.js';
@@ -20,13 +21,6 @@ import type {Target} from './target.js';
 export interface SetupPlan {
   readonly changes: readonly Change[];
   readonly warnings: readonly string[];
-}
-
-/** The secrets a function's service account may read: the cookie key always, the client if it needs it. */
-export function secretsOf(name: FunctionName): string[] {
-  return NEEDS_CLIENT_SECRET[name]
-    ? [COOKIE_SECRET_NAME, CLIENT_SECRET_NAME]
-    : [COOKIE_SECRET_NAME];
 }
 
 /**
@@ -47,7 +41,12 @@ export function planSetup(
   const accountOf = (name: FunctionName): string => runtimeAccount(name, project);
   if (!options.initSecrets) return checkReady(options, project, {cookie, client, accounts});
 
-  const warnings = isTrue(client) ? [] : checkClientSecretFile(options.clientSecretFile, target);
+  const warnings = [
+    ...(isTrue(client) ? [] : checkClientSecretFile(options.clientSecretFile, target)),
+    // Only secrets that exist have readers; this is how an upgrade finds the old shared account.
+    ...(isTrue(cookie) ? warnAboutOtherReaders(context, project, COOKIE_SECRET_NAME) : []),
+    ...(isTrue(client) ? warnAboutOtherReaders(context, project, CLIENT_SECRET_NAME) : []),
+  ];
   const changes: Change[] = [enableApis(project)];
   if (!isTrue(cookie)) {
     const note = joinNotes('stdin: a new random 32-byte key, base64', ifMissing(cookie));

@@ -27,6 +27,13 @@ function fakeGcloud(args: readonly string[], env = process.env): number {
     );
   }
   if (command === 'secrets describe') return describeSecret(subject ?? '', env);
+  if (command === 'secrets get-iam-policy') {
+    // Every secret has the readers listed in FAKE_GCLOUD_READERS (members, comma-separated).
+    const members = listOf(env.FAKE_GCLOUD_READERS);
+    const role = 'roles/secretmanager.secretAccessor';
+    process.stdout.write(JSON.stringify({bindings: [{role, members}], etag: 'BwY=', version: 1}));
+    return 0;
+  }
   if (command === 'secrets versions' && subject === 'access') {
     if (!listOf(env.FAKE_GCLOUD_SECRETS).includes('oauth-client-secret')) {
       return fail(
