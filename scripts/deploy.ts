@@ -1,21 +1,10 @@
 import {existsSync} from 'node:fs';
-import {NEEDS_CLIENT_SECRET} from '../src/register.js';
-import {resolveClientId} from './deploy/client-id.js';
-import {deployFunction} from './deploy/commands.js';
 import {planDelete} from './deploy/delete.js';
-import {describeChange, runChange, type Change, type Env} from './deploy/gcloud.js';
+import {describeChange, runChange, type Env} from './deploy/gcloud.js';
 import {NOT_SIGNED_IN, type LookupContext} from './deploy/lookups.js';
-import {DeployError, parseDeployOptions, USAGE, type DeployOptions} from './deploy/options.js';
-import {planSetup} from './deploy/secrets.js';
-import {resolveTarget, type Target} from './deploy/target.js';
-
-/** What will run, what to show first, and what to print afterwards. */
-interface Plan {
-  readonly changes: readonly Change[];
-  readonly warnings: readonly string[];
-  /** Printed after the changes, as commands for the user to run or not. */
-  readonly epilogue: readonly string[];
-}
+import {DeployError, parseDeployOptions, USAGE} from './deploy/options.js';
+import {planDeploy} from './deploy/plan.js';
+import {resolveTarget} from './deploy/target.js';
 
 /**
  * `npm run deploy`: deploys every function with `gcloud functions deploy` to one origin, each as
@@ -45,7 +34,8 @@ function deploy(argv: readonly string[] = process.argv.slice(2), env: Env = proc
     console.warn(`Dry run for ${where}: these commands would run (nothing was changed):`);
     for (const change of plan.changes) console.log(describeChange(change));
     for (const line of plan.epilogue) console.log(line);
-    if (JSON.stringify(plan).includes(NOT_SIGNED_IN)) {
+    const marked = [...plan.warnings, ...plan.changes.map(change => change.note ?? '')];
+    if (marked.some(text => text.includes(NOT_SIGNED_IN))) {
       console.warn(
         'Some lookups need an account: sign in with `gcloud auth login` and run it again.',
       );
@@ -58,44 +48,6 @@ function deploy(argv: readonly string[] = process.argv.slice(2), env: Env = proc
     runChange(change, env);
   }
   for (const line of plan.epilogue) console.log(line);
-}
-
-// https://cloud.google.com/functions/docs/securing/build-custom-sa: gcloud builds each function
-// with Cloud Build, as the project's build service account unless --build-service-account.
-const BUILD_ACCOUNT_NOTE = [
-  'Builds run as the Cloud Build service account (on projects created since mid-2024, the Compute',
-  'Engine default account); it needs roles/cloudbuild.builds.builder (or logging.logWriter,',
-  'artifactregistry.writer and storage.objectViewer), which this deploy does not grant. If a build',
-  'fails for want of a permission, grant those to an account of your own and pass',
-  '--build-service-account=EMAIL.',
-];
-
-function planDeploy(options: DeployOptions, target: Target, context: LookupContext): Plan {
-  const setup = planSetup(options, target, context);
-  const needsId = options.functions.some(name => !NEEDS_CLIENT_SECRET[name]);
-  const clientId = needsId ? resolveClientId(options, target.project, context) : {value: ''};
-  const idNote = 'unknown' in clientId ? `GOOGLE_CLIENT_ID: ${clientId.unknown}` : undefined;
-  const deploys = options.functions.map(name => {
-    const change = deployFunction(
-      name,
-      target,
-      options,
-      'value' in clientId ? clientId.value : 'CLIENT_ID',
-    );
-    return NEEDS_CLIENT_SECRET[name] || idNote === undefined ? change : {...change, note: idNote};
-  });
-  const url = target.baseUrl;
-  return {
-    changes: [...setup.changes, ...deploys],
-    warnings: setup.warnings,
-    epilogue: [
-      '',
-      `Functions: ${options.functions.join(', ')} at ${url}, each running as NAME-fn@${target.project}.iam.gserviceaccount.com`,
-      `Sign in at ${url}/oauth2init`,
-      `The OAuth client must list the redirect URI ${url}/oauth2callback`,
-      ...(options.initSecrets ? BUILD_ACCOUNT_NOTE : []),
-    ],
-  };
 }
 
 try {

@@ -10,25 +10,15 @@ import {
 import {describeChange, type Change} from './gcloud.js';
 import {ask, isServiceDisabled, type LookupContext} from './lookups.js';
 import type {DeployOptions} from './options.js';
+import type {Plan} from './plan.js';
 import type {Target} from './target.js';
-
-/** The plan of `--delete`: the deployed functions' deletions, and what is left to delete by hand. */
-export interface DeletePlan {
-  readonly changes: readonly Change[];
-  readonly warnings: readonly string[];
-  readonly epilogue: readonly string[];
-}
 
 /**
  * Deletes each function that is deployed in the region. The secrets, service accounts and build
  * images are only printed: deleting a secret loses the cookie key (every session ends), and the
  * image repository holds every function of the project in that region, not only ours.
  */
-export function planDelete(
-  options: DeployOptions,
-  target: Target,
-  context: LookupContext,
-): DeletePlan {
+export function planDelete(options: DeployOptions, target: Target, context: LookupContext): Plan {
   const deployed = ask(
     context,
     [
