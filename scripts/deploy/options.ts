@@ -35,8 +35,9 @@ export class DeployError extends Error {
 /** Usage text for --help. */
 export const USAGE = `Usage: npm run deploy -- [options]
 
-  --project=ID              Google Cloud project (default: gcloud config get-value project)
-  --region=REGION           region such as us-central1 (default: gcloud config get-value functions/region)
+  --project=ID              Google Cloud project (default: the one set with \`gcloud config set project\`)
+  --region=REGION           region such as europe-west1 (default: the one set with
+                            \`gcloud config set functions/region\`; without either, the deploy stops)
   --init-secrets            first deploy: enable the APIs, create the missing secrets and one service
                             account per function (NAME-fn@PROJECT.iam.gserviceaccount.com), grant
                             each account only the secrets its function reads
