@@ -116,7 +116,8 @@ export function createGoogleClients(config: Config): GoogleClients {
   const endpoints = googleEndpoints(config.emulatorUrl);
   const options: OAuth2ClientOptions = {
     clientId: config.clientId,
-    clientSecret: config.clientSecret,
+    // Null for oauth2init and oauth2signout, which never authenticate to the token endpoint.
+    clientSecret: config.clientSecret ?? undefined,
     redirectUri: config.redirectUri,
     endpoints: {
       oauth2AuthBaseUrl: endpoints.authorize,
