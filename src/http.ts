@@ -97,10 +97,12 @@ export function sendProblem(req: Request, res: Response, problem: StatusProblem)
  * Express: bodies its parsers refuse (400, 413, 415) and paths outside its routes (404). Sets
  * NODE_ENV=production too, so that Express would send no stack trace should its own final
  * handler ever run. Call before the framework builds its app (that is, at module load).
+ * `source`: a folder from which functions-framework resolves as it does for the caller (default:
+ * the working directory, where the platform and functions-framework's CLI run us).
  */
-export function hideFrameworkErrorDetails(): void {
+export function hideFrameworkErrorDetails(source?: string): void {
   process.env.NODE_ENV = 'production';
-  replaceFrameworkFinalHandler(answerUnhandled);
+  replaceFrameworkFinalHandler(answerUnhandled, source);
 }
 
 function answerUnhandled(error: unknown, req: Request, res: Response): void {
