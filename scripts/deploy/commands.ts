@@ -121,7 +121,7 @@ export function deployFunction(
       `--entry-point=${name}`,
       '--trigger-http',
       '--allow-unauthenticated',
-      // functions-framework buffers a request body before our code can refuse it (README).
+      // functions-framework buffers a request body before our code can refuse it (docs/security.md).
       '--memory=256Mi',
       // --set-* replace what an earlier deploy set, so nothing stale survives a redeploy.
       `--set-env-vars=${env.join(',')}`,
