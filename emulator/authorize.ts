@@ -59,6 +59,7 @@ export function handleAuthorize(ctx: EmulatorContext, req: EmulatorRequest): Rep
   return consentPageReply({
     requestId,
     clientId: client.clientId,
+    appName: client.name ?? null,
     accounts: ctx.emulator.accounts,
     selectedEmail: hinted?.email ?? ctx.emulator.accounts[0]?.email ?? '',
     scopes: pending.scopes,

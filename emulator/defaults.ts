@@ -3,6 +3,7 @@ import type {EmulatorAccount, EmulatorClient, EmulatorLabel} from './types.js';
 /** The client registered when startEmulator() is given none. */
 export const DEFAULT_CLIENT: EmulatorClient = {
   clientId: 'emulator-client.apps.googleusercontent.com',
+  name: 'Gmail Labels',
   clientSecret: 'emulator-secret',
   redirectUris: ['http://localhost:8080/oauth2callback'],
 };

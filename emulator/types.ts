@@ -15,6 +15,8 @@ export interface EmulatorAccount {
 /** A registered OAuth client (a "Web application" client in Cloud Console). */
 export interface EmulatorClient {
   clientId: string;
+  /** The app name shown on the consent page (Cloud Console's OAuth consent screen). */
+  name?: string;
   clientSecret: string;
   redirectUris: string[];
 }

@@ -1,14 +1,15 @@
 import {existsSync} from 'node:fs';
-import {deployFunction} from './deploy/commands.js';
+import {planDelete} from './deploy/delete.js';
 import {describeChange, runChange, type Env} from './deploy/gcloud.js';
+import {NOT_SIGNED_IN, type LookupContext} from './deploy/lookups.js';
 import {DeployError, parseDeployOptions, USAGE} from './deploy/options.js';
-import {planSecrets} from './deploy/secrets.js';
+import {planDeploy} from './deploy/plan.js';
 import {resolveTarget} from './deploy/target.js';
 
 /**
- * `npm run deploy`: deploys every function with `gcloud functions deploy` to one origin, with the
- * secrets from Secret Manager. All lookups and checks come first; then each change is printed and
- * run in order (with --dry-run, only printed).
+ * `npm run deploy`: deploys every function with `gcloud functions deploy` to one origin, each as
+ * its own service account with only its secrets; `--delete` deletes them. All lookups and checks
+ * come first; then each change is printed and run in order (with --dry-run, only printed).
  */
 function deploy(argv: readonly string[] = process.argv.slice(2), env: Env = process.env): void {
   const options = parseDeployOptions(argv);
@@ -23,24 +24,30 @@ function deploy(argv: readonly string[] = process.argv.slice(2), env: Env = proc
     );
   }
   const target = resolveTarget(options, env);
-  const secrets = planSecrets(options, target, env);
-  const changes = [
-    ...secrets.changes,
-    ...options.functions.map(name => deployFunction(name, target, options)),
-  ];
-  for (const warning of secrets.warnings) console.warn(`warning: ${warning}`);
+  const context: LookupContext = {env, dryRun: options.dryRun};
+  const plan = options.delete
+    ? planDelete(options, target, context)
+    : planDeploy(options, target, context);
+  for (const warning of plan.warnings) console.warn(`warning: ${warning}`);
+  const where = `project ${target.project}, region ${target.region} (${target.baseUrl})`;
   if (options.dryRun) {
-    console.warn(`Dry run: these commands would run for ${target.baseUrl} (nothing was changed):`);
-    for (const change of changes) console.log(describeChange(change));
+    console.warn(`Dry run for ${where}: these commands would run (nothing was changed):`);
+    for (const change of plan.changes) console.log(describeChange(change));
+    for (const line of plan.epilogue) console.log(line);
+    const marked = [...plan.warnings, ...plan.changes.map(change => change.note ?? '')];
+    if (marked.some(text => text.includes(NOT_SIGNED_IN))) {
+      console.warn(
+        'Some lookups need an account: sign in with `gcloud auth login` and run it again.',
+      );
+    }
     return;
   }
-  for (const change of changes) {
+  console.warn(`${options.delete ? 'Deleting from' : 'Deploying to'} ${where}`);
+  for (const change of plan.changes) {
     console.log(describeChange(change));
     runChange(change, env);
   }
-  console.log(`\nDeployed ${options.functions.join(', ')} to ${target.baseUrl}`);
-  console.log(`Sign in at ${target.baseUrl}/oauth2init`);
-  console.log(`The OAuth client must list the redirect URI ${target.baseUrl}/oauth2callback`);
+  for (const line of plan.epilogue) console.log(line);
 }
 
 try {

@@ -1,4 +1,6 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
+import {dirname} from 'node:path';
+import {fileURLToPath} from 'node:url';
 import {getTestServer} from '@google-cloud/functions-framework/testing';
 import type {Config} from '../src/config.js';
 import {hideFrameworkErrorDetails} from '../src/http.js';
@@ -12,7 +14,8 @@ export type Listener = (req: IncomingMessage, res: ServerResponse) => void;
  * function, and each is served by functions-framework's own request pipeline.
  */
 export function createDevHandler(config: Config): Listener {
-  hideFrameworkErrorDetails();
+  // npm start may run from any folder: the framework is the one this script resolves.
+  hideFrameworkErrorDetails(dirname(fileURLToPath(import.meta.url)));
   registerFunctions(config);
   const routes = new Map<string, Listener>();
   for (const name of FUNCTION_NAMES) {

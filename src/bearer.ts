@@ -1,7 +1,8 @@
 import type {Request, Response} from '@google-cloud/functions-framework';
 import type {Config} from './config.js';
-import {logLabelsOutcome, type LabelsReader} from './gmail-labels.js';
+import {logLabelsOutcome, type Label, type LabelsReader, type Mailbox} from './gmail-labels.js';
 import {sendJson} from './http.js';
+import {arrangeLabels, flattenLabels} from './label-list.js';
 import {logEvent} from './log.js';
 import {GMAIL_READONLY_SCOPE, type GoogleClients} from './oauth-client.js';
 import {PROBLEMS} from './problems.js';
@@ -80,7 +81,7 @@ export function createBearerLabels(
         'The token is expired, revoked or issued to another app.',
       );
     }
-    const outcome = await readLabels({accessToken: token});
+    const outcome = await readLabels({id: '', accessToken: token});
     logLabelsOutcome(outcome);
     switch (outcome.kind) {
       case 'unauthorized':
@@ -102,7 +103,23 @@ export function createBearerLabels(
       case 'rejected':
         return sendJson(res, 502, {error: 'gmail_error', message: PROBLEMS.gmailRejected.message});
     }
-    const labels = outcome.labels.map(({id, name, type}) => ({id, name, type}));
-    sendJson(res, 200, {count: labels.length, labels});
+    sendJson(res, 200, labelsJson(outcome.value));
   };
+}
+
+/**
+ * listlabels' JSON: `count` and `labels` (id, name, type; in the page's order) as before, and
+ * `email`, the signed-in address, null when Gmail did not give it in time.
+ */
+export function labelsJson(mailbox: Mailbox): {
+  count: number;
+  email: string | null;
+  labels: Label[];
+} {
+  const labels = flattenLabels(arrangeLabels(mailbox.labels)).map(({id, name, type}) => ({
+    id,
+    name,
+    type,
+  }));
+  return {count: labels.length, email: mailbox.email, labels};
 }

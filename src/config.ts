@@ -19,7 +19,11 @@ export {ConfigError};
 /** Everything the functions need to run, read once per instance. */
 export interface Config {
   readonly clientId: string;
-  readonly clientSecret: string;
+  /**
+   * Null when only GOOGLE_CLIENT_ID is given: enough for the functions that never authenticate
+   * to Google's token endpoint (register.ts NEEDS_CLIENT_SECRET); the others refuse to serve.
+   */
+  readonly clientSecret: string | null;
   /** Origin plus optional path prefix, without a trailing slash. */
   readonly baseUrl: string;
   readonly redirectUri: string;
@@ -122,14 +126,22 @@ function readClient(
   env: Env,
   redirectUri: string,
   warnings: string[],
-): {clientId: string; clientSecret: string} {
-  const {GOOGLE_CLIENT_ID: id, GOOGLE_CLIENT_SECRET: secret} = env;
-  if (id || secret) {
-    if (!id) throw new ConfigError('GOOGLE_CLIENT_ID', 'is required with GOOGLE_CLIENT_SECRET');
-    if (!secret) throw new ConfigError('GOOGLE_CLIENT_SECRET', 'is required with GOOGLE_CLIENT_ID');
-    return {clientId: id, clientSecret: secret};
+): {clientId: string; clientSecret: string | null} {
+  const {GOOGLE_CLIENT_ID: id, GOOGLE_CLIENT_SECRET: secret, CLIENT_SECRET_PATH: file} = env;
+  if (secret && !id) {
+    throw new ConfigError('GOOGLE_CLIENT_ID', 'is required with GOOGLE_CLIENT_SECRET');
   }
-  const path = env.CLIENT_SECRET_PATH || './client_secret.json';
+  if (id) {
+    // The consent URL carries the client id only (RFC 6749 §4.1.1): oauth2init is deployed with
+    // GOOGLE_CLIENT_ID alone, and then no file is read, so it holds no secret it does not use.
+    if (!secret && file) {
+      warnings.push(
+        'CLIENT_SECRET_PATH is ignored: GOOGLE_CLIENT_ID is set without GOOGLE_CLIENT_SECRET',
+      );
+    }
+    return {clientId: id, clientSecret: secret || null};
+  }
+  const path = file || './client_secret.json';
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -1,4 +1,3 @@
-import type {LabelsOutcome} from './gmail-labels.js';
 import {parseRetryAfter} from './retry-after.js';
 
 /** What a Google endpoint answered: status, Retry-After, and the body as JSON (undefined when not JSON). */
@@ -36,7 +35,10 @@ export interface TransientFailure {
 
 /** A Google API failure, as far as the caller needs to know. */
 export type GoogleFailure =
-  Exclude<LabelsOutcome, {kind: 'ok'} | {kind: 'unavailable'}> | TransientFailure;
+  | {readonly kind: 'unauthorized'; readonly status: number}
+  | {readonly kind: 'forbidden'; readonly status: number}
+  | {readonly kind: 'rejected'; readonly status: number | null}
+  | TransientFailure;
 
 // Gmail's 403 reasons that mean "this token lacks the scope" (not a rate limit).
 const PERMISSION_REASONS = new Set(['insufficientPermissions', 'ACCESS_TOKEN_SCOPE_INSUFFICIENT']);

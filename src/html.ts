@@ -38,10 +38,16 @@ function render(value: Part): string {
   return escapeHtml(String(value));
 }
 
-const STYLE = `body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#202124}
-h1{font-size:1.5rem;font-weight:500}ul{padding-left:1.25rem}li small{color:#5f6368}
-a.button{display:inline-block;background:#1a73e8;color:#fff;padding:.5rem 1rem;border-radius:4px;text-decoration:none}
-.note{color:#5f6368}`;
+// One look for every page: readable from 320 px up (no fixed widths, long names wrap), the
+// sign-out <button> and the action links styled alike.
+const STYLE = `body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#202124;overflow-wrap:anywhere}
+h1{font-size:1.5rem;font-weight:500}h2{font-size:1rem;font-weight:500;color:#5f6368;margin:1.5rem 0 .25rem}
+ul{padding-left:1.25rem}li small{color:#5f6368}
+ul.labels,ul.labels ul{list-style:none;padding-left:0;margin:0}ul.labels ul{padding-left:1.5rem;border-left:1px solid #dadce0}
+ul.labels li{padding:.125rem 0}ul.columns{columns:10rem}
+a.button,button{display:inline-block;background:#1a73e8;color:#fff;padding:.5rem 1rem;border:0;border-radius:4px;font:inherit;text-decoration:none;cursor:pointer}
+a.button:hover,button:hover{background:#1765cc}
+form{margin-top:1.5rem}.note{color:#5f6368}`;
 
 /**
  * The Content-Security-Policy for every response: no scripts at all, only our one stylesheet

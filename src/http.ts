@@ -1,4 +1,5 @@
 import type {HttpFunction, Request, Response} from '@google-cloud/functions-framework';
+import {replaceFrameworkFinalHandler} from './framework-final-handler.js';
 import {CONTENT_SECURITY_POLICY, type SafeHtml} from './html.js';
 import {describeError, logEvent, withRequestTrace} from './log.js';
 import {renderProblemPage} from './pages.js';
@@ -92,10 +93,57 @@ export function sendProblem(req: Request, res: Response, problem: StatusProblem)
 }
 
 /**
- * functions-framework parses request bodies before our code runs, and on a malformed body
- * Express's final handler answers by itself: with the stack trace unless NODE_ENV is
- * production. Call before the framework builds its app (that is, at module load).
+ * Answers, with our headers and words, what functions-framework would otherwise leave to
+ * Express: bodies its parsers refuse (400, 413, 415) and paths outside its routes (404). Sets
+ * NODE_ENV=production too, so that Express would send no stack trace should its own final
+ * handler ever run. Call before the framework builds its app (that is, at module load).
+ * `source`: a folder from which functions-framework resolves as it does for the caller (default:
+ * the working directory, where the platform and functions-framework's CLI run us).
  */
-export function hideFrameworkErrorDetails(): void {
+export function hideFrameworkErrorDetails(source?: string): void {
   process.env.NODE_ENV = 'production';
+  replaceFrameworkFinalHandler(answerUnhandled, source);
+}
+
+function answerUnhandled(error: unknown, req: Request, res: Response): void {
+  withRequestTrace(req.headers, () => {
+    if (res.headersSent) {
+      req.socket.destroy();
+      return;
+    }
+    const problem = unhandledProblem(error);
+    if (problem.status >= 500) {
+      logEvent('ERROR', 'internal_error', 'A request failed before any function ran', {
+        ...describeError(error),
+      });
+    } else if (error !== undefined) {
+      const reason = bodyParserReason(error);
+      logEvent('INFO', 'request_refused', 'A request body could not be read', {
+        status: problem.status,
+        ...(reason === null ? {} : {reason}),
+      });
+    }
+    res.set(SECURITY_HEADERS);
+    sendProblem(req, res, problem);
+  });
+}
+
+// What may be logged of a refusal: body-parser's fixed `type` ("entity.parse.failed"), never its
+// message, which quotes the body, the charset or the Content-Encoding.
+function bodyParserReason(error: unknown): string | null {
+  const type = typeof error === 'object' && error !== null && 'type' in error ? error.type : null;
+  return typeof type === 'string' && /^[a-zA-Z]{1,20}(\.[a-zA-Z]{1,20}){0,3}$/.test(type)
+    ? type
+    : null;
+}
+
+// body-parser's errors (http-errors) carry the status to answer: 400, 413 or 415.
+function unhandledProblem(error: unknown): StatusProblem {
+  if (error === undefined) return PROBLEMS.notFound;
+  const status =
+    typeof error === 'object' && error !== null && 'status' in error ? error.status : undefined;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return PROBLEMS.internalError;
+  if (status === 413) return PROBLEMS.requestTooLarge;
+  if (status === 415) return PROBLEMS.requestUnsupported;
+  return {...PROBLEMS.requestUnreadable, status};
 }

@@ -72,7 +72,7 @@ export interface GoogleClients {
  *   calls (authclient.js RETRY_CONFIG), and gaxios deep-merges that over `retry: false`, so an
  *   authorization code could be posted twice (RFC 6749 §4.1.2: single use; Google may revoke
  *   the grant). `retryConfig.retry: 0` survives the merge; `shouldRetry` says the same plainly.
- *   googleapis sets `retry: true` on API calls too; Gmail's retries are ours (gmail-labels.ts).
+ *   googleapis sets `retry: true` on API calls too; Gmail's retries are ours (gmail-call.ts).
  * - Our fetch over node:http, with the deadline as a plain timer (google-fetch.ts), rather than
  *   gaxios' `timeout`, whose AbortSignal per request grew memory.
  * - An error redactor that drops the request from errors: gaxios keeps it in `err.config`, and
@@ -116,7 +116,8 @@ export function createGoogleClients(config: Config): GoogleClients {
   const endpoints = googleEndpoints(config.emulatorUrl);
   const options: OAuth2ClientOptions = {
     clientId: config.clientId,
-    clientSecret: config.clientSecret,
+    // Null for oauth2init and oauth2signout, which never authenticate to the token endpoint.
+    clientSecret: config.clientSecret ?? undefined,
     redirectUri: config.redirectUri,
     endpoints: {
       oauth2AuthBaseUrl: endpoints.authorize,

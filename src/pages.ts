@@ -1,5 +1,6 @@
 import {html, page, type SafeHtml} from './html.js';
-import type {Label} from './gmail-labels.js';
+import type {Mailbox} from './gmail-labels.js';
+import {arrangeLabels, type LabelNode} from './label-list.js';
 
 /** A failure the user can understand: a code for machines, words and a way on for people. */
 export interface Problem {
@@ -31,26 +32,40 @@ ${action}`,
   );
 }
 
-/** The signed-in user's labels, every name escaped, with a sign-out button. */
+/** The signed-in user's labels in Gmail's order, every name escaped, with a sign-out button. */
 export function renderLabelsPage(
-  labels: readonly Label[],
+  mailbox: Mailbox,
   signOut: {readonly action: string; readonly csrf: string},
 ): SafeHtml {
-  const items = labels.map(
-    label => html`<li><span>${label.name}</span> <small>${label.type}</small></li>\n`,
-  );
-  const count = labels.length === 1 ? '1 label' : `${labels.length} labels`;
+  const {system, user} = arrangeLabels(mailbox.labels);
+  const count = mailbox.labels.length === 1 ? '1 label' : `${mailbox.labels.length} labels`;
+  const account =
+    mailbox.email === null ? html`` : html`<p>Signed in as <strong>${mailbox.email}</strong></p>\n`;
+  const section = (title: string, nodes: readonly LabelNode[], className: string): SafeHtml =>
+    nodes.length === 0 ? html`` : html`<h2>${title}</h2>\n${renderTree(nodes, className)}`;
   return page(
     'Your Gmail labels',
     html`<h1>Your Gmail labels</h1>
-<p>${count}</p>
-<ul>
-${items}</ul>
-<form method="post" action="${signOut.action}">
+${account}<p>${count}</p>
+${section('Gmail', system, 'labels columns')}${section('Your labels', user, 'labels')}<form method="post" action="${signOut.action}">
 <input type="hidden" name="csrf" value="${signOut.csrf}">
 <button type="submit">Sign out</button>
 </form>`,
   );
+}
+
+// System labels have no children and flow in columns; user labels nest.
+function renderTree(nodes: readonly LabelNode[], className = 'labels'): SafeHtml {
+  const items = nodes.map(node => {
+    // A parent that is only a prefix (`Work` of `Work/Projects`) is shown greyed, as a heading.
+    const text =
+      node.label === null
+        ? html`<span class="note" title="Not a label of its own">${node.text}</span>`
+        : html`<span>${node.text}</span>`;
+    const children = node.children.length === 0 ? html`` : renderTree(node.children);
+    return html`<li>${text}${children}</li>\n`;
+  });
+  return html`<ul class="${className}">\n${items}</ul>\n`;
 }
 
 /** A page with only the sign-out button (for a GET of oauth2signout). */

@@ -130,6 +130,30 @@ export const PROBLEMS = {
     title: 'Something went wrong',
     message: 'The request could not be completed. Nothing was changed; please try again.',
   },
+  requestUnreadable: {
+    status: 400,
+    error: 'invalid_request',
+    title: 'This request could not be read',
+    message: 'Its body is not valid JSON, form or text data, or its compression is broken.',
+  },
+  requestTooLarge: {
+    status: 413,
+    error: 'request_too_large',
+    title: 'This request is too large',
+    message: 'Its body is larger, or has more form fields, than this service reads.',
+  },
+  requestUnsupported: {
+    status: 415,
+    error: 'unsupported_media_type',
+    title: 'This request could not be read',
+    message: 'Its body uses a character set or a compression that this service does not read.',
+  },
+  notFound: {
+    status: 404,
+    error: 'not_found',
+    title: 'Nothing here',
+    message: 'There is no page at this address.',
+  },
   notConfigured: {
     status: 503,
     error: 'not_configured',

@@ -3,6 +3,7 @@ import {randomBytes} from 'node:crypto';
 import {after, afterEach, before, describe, it} from 'node:test';
 import type {EmulatorFault, EmulatorRoute} from '../emulator/index.js';
 import {signIn, startHarness, type Harness} from './support/harness.js';
+import {expectedLabelsJson} from './support/users.js';
 
 const GMAIL = 'https://www.googleapis.com/auth/gmail.readonly';
 const OTHER_CLIENT = {
@@ -26,13 +27,8 @@ describe('listlabels with Authorization: Bearer', () => {
     h.emulator.requests.filter(r => r.route === route).length;
   const withBearer = (token: string) =>
     h.labels.get('/listlabels').set('Authorization', `Bearer ${token}`);
-  const expectedLabels = (): {
-    count: number;
-    labels: {id: string; name: string; type: string}[];
-  } => {
-    const labels = h.emulator.accounts[0]!.labels.map(({id, name, type}) => ({id, name, type}));
-    return {count: labels.length, labels};
-  };
+  const expectedLabels = (): ReturnType<typeof expectedLabelsJson> =>
+    expectedLabelsJson(h.emulator.accounts[0]!);
   /** Asserts an RFC 6750 §3 error: the JSON body and the WWW-Authenticate challenge. */
   const assertBearerError = (response: Response, error: string): void => {
     assert.match(String(response.headers['content-type']), /^application\/json/);

@@ -5,8 +5,8 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {after, before, describe, it} from 'node:test';
-import {quoteShellArg} from '../scripts/deploy/shell-quote.js';
-import {FUNCTION_NAMES} from '../src/register.js';
+import {formatCommand, quoteShellArg} from '../scripts/deploy/shell-quote.js';
+import {FUNCTION_NAMES, NEEDS_CLIENT_SECRET, type FunctionName} from '../src/register.js';
 import {installFakeGcloud, readCalls, type GcloudCall} from './support/fake-gcloud-install.js';
 
 const DEPLOY = fileURLToPath(new URL('../scripts/deploy.js', import.meta.url));
@@ -14,20 +14,36 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 const PROJECT = 'demo-project';
 const REGION = 'europe-west1';
-const PROJECT_NUMBER = '123456789012';
 const BASE_URL = `https://${REGION}-${PROJECT}.cloudfunctions.net`;
-const RUNTIME_SA = `${PROJECT_NUMBER}-compute@developer.gserviceaccount.com`;
+const CLIENT_ID = 'sentinel-id.apps.googleusercontent.com';
 const CLIENT_SECRET_VALUE = 'GOCSPX-sentinel-client-secret-4f9a';
-const LOOKUPS = ['config get-value', 'projects describe', 'secrets describe'];
+const STORED_CLIENT_ID = 'stored-id.apps.googleusercontent.com';
+const STORED_SECRET_VALUE = 'GOCSPX-stored-sentinel-secret-77c1';
+const LOOKUPS = [
+  'config list',
+  'secrets describe',
+  'secrets get-iam-policy',
+  'secrets versions access',
+  'iam service-accounts list',
+  'functions list',
+];
 
 /** How the fake gcloud answers lookups (undefined: unset / absent). */
 interface Answers {
   project?: string;
   region?: string;
-  projectNumber?: string;
   secrets?: string[];
+  accounts?: string[];
+  functions?: string[];
   secretManager?: 'disabled' | 'denied';
+  signedOut?: boolean;
+  /** The members that may read every secret. */
+  readers?: string[];
+  /** What `secrets versions access` prints for the client secret. */
+  clientJson?: string;
   fail?: string;
+  /** A command (prefix) that fails once as IAM does for an account it does not know yet. */
+  failOnce?: string;
 }
 
 interface DeployRun {
@@ -48,13 +64,23 @@ let runs = 0;
 /** Runs build/scripts/deploy.js with the fake gcloud as the only thing on PATH. */
 function runDeploy(args: string[], answers: Answers = {}, cwd = ROOT): DeployRun {
   const log = join(dir, `calls-${++runs}.jsonl`);
-  const env: Record<string, string> = {PATH: bin, FAKE_GCLOUD_LOG: log};
+  const env: Record<string, string> = {
+    PATH: bin,
+    FAKE_GCLOUD_LOG: log,
+    FAKE_GCLOUD_CLIENT_JSON:
+      answers.clientJson ??
+      JSON.stringify({web: {client_id: STORED_CLIENT_ID, client_secret: STORED_SECRET_VALUE}}),
+  };
   if (answers.project !== undefined) env.FAKE_GCLOUD_PROJECT = answers.project;
   if (answers.region !== undefined) env.FAKE_GCLOUD_REGION = answers.region;
-  if (answers.projectNumber !== undefined) env.FAKE_GCLOUD_PROJECT_NUMBER = answers.projectNumber;
   if (answers.secrets !== undefined) env.FAKE_GCLOUD_SECRETS = answers.secrets.join(',');
+  if (answers.accounts !== undefined) env.FAKE_GCLOUD_ACCOUNTS = answers.accounts.join(',');
+  if (answers.functions !== undefined) env.FAKE_GCLOUD_FUNCTIONS = answers.functions.join(',');
   if (answers.secretManager !== undefined) env.FAKE_GCLOUD_SECRET_MANAGER = answers.secretManager;
+  if (answers.signedOut) env.FAKE_GCLOUD_SIGNED_OUT = '1';
+  if (answers.readers !== undefined) env.FAKE_GCLOUD_READERS = answers.readers.join(',');
   if (answers.fail !== undefined) env.FAKE_GCLOUD_FAIL = answers.fail;
+  if (answers.failOnce !== undefined) env.FAKE_GCLOUD_FAIL_ONCE = answers.failOnce;
   const child = spawnSync(process.execPath, [DEPLOY, ...args], {cwd, env, encoding: 'utf8'});
   const calls = readCalls(log);
   return {
@@ -67,7 +93,8 @@ function runDeploy(args: string[], answers: Answers = {}, cwd = ROOT): DeployRun
 }
 
 function isLookup(call: GcloudCall): boolean {
-  return LOOKUPS.includes(call.args.slice(0, 2).join(' '));
+  const line = call.args.join(' ');
+  return LOOKUPS.some(lookup => line.startsWith(lookup));
 }
 
 /** The value of `--name=value` in a call, or undefined. */
@@ -80,27 +107,74 @@ function deploys(run: DeployRun): GcloudCall[] {
   return run.changes.filter(call => call.args[0] === 'functions' && call.args[1] === 'deploy');
 }
 
+/** The lines of a run's stdout that are gcloud commands. */
+function commandLines(stdout: string): string[] {
+  return stdout.split('\n').filter(line => line.startsWith('gcloud '));
+}
+
 /** The environment variables a deploy call sets. */
 function envVars(call: GcloudCall | undefined): Record<string, string> {
   const pairs = (flag(call, 'set-env-vars') ?? '').split(',').map(pair => pair.split('='));
   return Object.fromEntries(pairs.map(([name, ...value]) => [name, value.join('=')]));
 }
 
-/** The gcloud argument lists of a first deploy (both secrets missing) to the sample project. */
+/** The service account a function runs as in the sample project. */
+function accountOf(name: FunctionName): string {
+  return `${name}-fn@${PROJECT}.iam.gserviceaccount.com`;
+}
+
+/** What each function's deploy sets: the client id, or the mounted client JSON, never both. */
+function expectedEnv(name: FunctionName, clientId = CLIENT_ID): string {
+  const client = NEEDS_CLIENT_SECRET[name]
+    ? 'CLIENT_SECRET_PATH=/etc/secrets/client_secret.json'
+    : `GOOGLE_CLIENT_ID=${clientId}`;
+  return `BASE_URL=${BASE_URL},${client},GOOGLE_CLOUD_PROJECT=${PROJECT},NODE_ENV=production`;
+}
+
+function expectedSecrets(name: FunctionName): string {
+  const cookie = 'COOKIE_SECRET=oauth-cookie-secret:latest';
+  return NEEDS_CLIENT_SECRET[name]
+    ? `${cookie},/etc/secrets/client_secret.json=oauth-client-secret:latest`
+    : cookie;
+}
+
+function deployCommand(name: FunctionName, clientId = CLIENT_ID): string[] {
+  return [
+    'functions',
+    'deploy',
+    name,
+    '--gen2',
+    `--project=${PROJECT}`,
+    `--region=${REGION}`,
+    '--runtime=nodejs22',
+    '--source=.',
+    `--entry-point=${name}`,
+    '--trigger-http',
+    '--allow-unauthenticated',
+    '--memory=256Mi',
+    `--set-env-vars=${expectedEnv(name, clientId)}`,
+    `--set-secrets=${expectedSecrets(name)}`,
+    `--service-account=${accountOf(name)}`,
+  ];
+}
+
+/** The gcloud argument lists of a first deploy (nothing there yet) to the sample project. */
 function firstDeployCommands(clientSecretFile: string): string[][] {
   const project = `--project=${PROJECT}`;
-  const grant = (name: string): string[] => [
+  const grant = (secret: string, name: FunctionName): string[] => [
     'secrets',
     'add-iam-policy-binding',
-    name,
+    secret,
     project,
-    `--member=serviceAccount:${RUNTIME_SA}`,
+    `--member=serviceAccount:${accountOf(name)}`,
     '--role=roles/secretmanager.secretAccessor',
+    '--condition=None',
   ];
   return [
     [
       'services',
       'enable',
+      'iam.googleapis.com',
       'cloudfunctions.googleapis.com',
       'run.googleapis.com',
       'cloudbuild.googleapis.com',
@@ -125,30 +199,27 @@ function firstDeployCommands(clientSecretFile: string): string[][] {
       '--replication-policy=automatic',
       `--data-file=${clientSecretFile}`,
     ],
-    grant('oauth-cookie-secret'),
-    grant('oauth-client-secret'),
     ...FUNCTION_NAMES.map(name => [
-      'functions',
-      'deploy',
-      name,
-      '--gen2',
+      'iam',
+      'service-accounts',
+      'create',
+      `${name}-fn`,
       project,
-      `--region=${REGION}`,
-      '--runtime=nodejs22',
-      '--source=.',
-      `--entry-point=${name}`,
-      '--trigger-http',
-      '--allow-unauthenticated',
-      '--memory=256Mi',
-      `--set-env-vars=BASE_URL=${BASE_URL},CLIENT_SECRET_PATH=/etc/secrets/client_secret.json,GOOGLE_CLOUD_PROJECT=${PROJECT},NODE_ENV=production`,
-      '--set-secrets=COOKIE_SECRET=oauth-cookie-secret:latest,/etc/secrets/client_secret.json=oauth-client-secret:latest',
+      `--display-name=${name} (gmail-oauth-functions)`,
     ]),
+    grant('oauth-cookie-secret', 'oauth2init'),
+    grant('oauth-cookie-secret', 'oauth2callback'),
+    grant('oauth-client-secret', 'oauth2callback'),
+    grant('oauth-cookie-secret', 'listlabels'),
+    grant('oauth-client-secret', 'listlabels'),
+    grant('oauth-cookie-secret', 'oauth2signout'),
+    ...FUNCTION_NAMES.map(name => deployCommand(name)),
   ];
 }
 
 const TARGET = [`--project=${PROJECT}`, `--region=${REGION}`];
-const FOUND = {projectNumber: PROJECT_NUMBER};
-const READY = {secrets: ['oauth-cookie-secret', 'oauth-client-secret']};
+const ACCOUNTS = FUNCTION_NAMES.map(accountOf);
+const READY = {secrets: ['oauth-cookie-secret', 'oauth-client-secret'], accounts: ACCOUNTS};
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'deploy-test-'));
@@ -156,7 +227,7 @@ before(() => {
   clientFile = join(dir, 'client_secret.json');
   writeClientFile(clientFile, {
     web: {
-      client_id: 'sentinel-id.apps.googleusercontent.com',
+      client_id: CLIENT_ID,
       client_secret: CLIENT_SECRET_VALUE,
       redirect_uris: [`${BASE_URL}/oauth2callback`],
     },
@@ -173,25 +244,23 @@ describe('deploy --dry-run and a real run', () => {
   it('deploy --dry-run prints every change as one shell line and runs none of them', () => {
     const run = runDeploy(
       [...TARGET, '--init-secrets', '--dry-run', `--client-secret-file=${clientFile}`],
-      FOUND,
+      {},
     );
     assert.equal(run.status, 0, run.stderr);
-    const expected = firstDeployCommands(clientFile).map(args => `gcloud ${args.join(' ')}`);
+    const expected = firstDeployCommands(clientFile).map(args => formatCommand('gcloud', args));
     expected[1] += '  # stdin: a new random 32-byte key, base64';
-    assert.deepEqual(run.stdout.trimEnd().split('\n'), expected);
+    assert.deepEqual(commandLines(run.stdout), expected);
     assert.deepEqual(run.changes, [], 'only lookups ran');
     assert.ok(run.calls.length > 0, 'the lookups did run');
     assert.match(
       run.stderr,
-      /Dry run: these commands would run for https:\/\/europe-west1-demo-project/,
+      /Dry run for project demo-project, region europe-west1 \(https:\/\/europe-west1-demo-project\.cloudfunctions\.net\): these commands would run/,
     );
+    assert.doesNotMatch(run.stderr, /gcloud auth login/, 'every lookup answered');
   });
 
   it('deploy issues the same commands in order, the cookie key alone on stdin', () => {
-    const run = runDeploy(
-      [...TARGET, '--init-secrets', `--client-secret-file=${clientFile}`],
-      FOUND,
-    );
+    const run = runDeploy([...TARGET, '--init-secrets', `--client-secret-file=${clientFile}`], {});
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual(
       run.changes.map(call => call.args),
@@ -208,12 +277,9 @@ describe('deploy --dry-run and a real run', () => {
 
   it('deploy --dry-run and a real run print the same command lines', () => {
     const args = [...TARGET, '--init-secrets', `--client-secret-file=${clientFile}`];
-    const dry = runDeploy([...args, '--dry-run'], FOUND).stdout.split('\n');
-    const real = runDeploy(args, FOUND).stdout.split('\n');
-    assert.deepEqual(
-      real.filter(line => line.startsWith('gcloud ')),
-      dry.filter(line => line.startsWith('gcloud ')),
-    );
+    const dry = runDeploy([...args, '--dry-run'], {}).stdout.split('\n');
+    const real = runDeploy(args, {}).stdout.split('\n');
+    assert.deepEqual(commandLines(real.join('\n')), commandLines(dry.join('\n')));
   });
 });
 
@@ -261,7 +327,10 @@ describe('deploy target', () => {
   ];
   for (const c of cases) {
     it(`deploy takes the project and region from ${c.name}`, () => {
-      const run = runDeploy(c.args, {...READY, ...c.config});
+      const accounts = FUNCTION_NAMES.map(
+        name => `${name}-fn@${c.project}.iam.gserviceaccount.com`,
+      );
+      const run = runDeploy(c.args, {...READY, accounts, ...c.config});
       assert.equal(run.status, 0, run.stderr);
       assert.equal(
         run.calls.some(call => call.args[0] === 'config'),
@@ -288,12 +357,6 @@ describe('deploy refuses', () => {
         /--project is missing: pass --project=PROJECT_ID, or set a default with `gcloud config set project PROJECT_ID`/,
     },
     {
-      name: 'a project printed as "(unset)"',
-      args: [`--region=${REGION}`],
-      answers: {project: '(unset)'},
-      error: /--project is missing/,
-    },
-    {
       name: 'an empty project',
       args: [`--region=${REGION}`],
       answers: {project: ''},
@@ -304,7 +367,13 @@ describe('deploy refuses', () => {
       args: [`--project=${PROJECT}`],
       answers: {},
       error:
-        /--region is missing: pass --region=REGION \(such as us-central1\), or set a default with `gcloud config set functions\/region REGION`/,
+        /--region is missing: pass --region=REGION \(such as europe-west1\), or set a default with `gcloud config set functions\/region REGION`/,
+    },
+    {
+      name: 'no region anywhere, even without an account (gcloud itself would pick us-central1)',
+      args: [`--project=${PROJECT}`, '--init-secrets'],
+      answers: {signedOut: true},
+      error: /--region is missing: pass --region=REGION/,
     },
     {name: 'neither', args: [], answers: {}, error: /--project is missing/},
     {
@@ -339,10 +408,43 @@ describe('deploy refuses', () => {
       error: /--functions: unknown function "nope"/,
     },
     {
-      name: 'a malformed service account',
-      args: [...TARGET, '--service-account=bob'],
+      name: 'one --service-account for all functions',
+      args: [...TARGET, '--service-account=fns@demo-project.iam.gserviceaccount.com'],
+      answers: READY,
+      error:
+        /--service-account is no longer taken: each function runs as its own service account \(oauth2init-fn@PROJECT.iam.gserviceaccount.com, ...\), which `--init-secrets` creates/,
+    },
+    {
+      name: 'a malformed --build-service-account',
+      args: [...TARGET, '--build-service-account=bob'],
+      answers: READY,
+      error: /--build-service-account: expected a service account email/,
+    },
+    {
+      name: 'a --client-id with a comma',
+      args: [...TARGET, '--client-id=a,b'],
+      answers: READY,
+      error:
+        /--client-id: expected an OAuth client id such as 1234-abc.apps.googleusercontent.com, got "a,b"/,
+    },
+    {
+      name: 'missing service accounts without --init-secrets',
+      args: TARGET,
+      answers: {...READY, accounts: [`oauth2init-fn@${PROJECT}.iam.gserviceaccount.com`]},
+      error:
+        /service account oauth2callback-fn@demo-project.iam.gserviceaccount.com, listlabels-fn@demo-project.iam.gserviceaccount.com, oauth2signout-fn@demo-project.iam.gserviceaccount.com not found; each function runs as its own: create them with `npm run deploy -- --init-secrets`/,
+    },
+    {
+      name: 'a stored client secret that is not a client JSON, when no local file gives the id',
+      args: TARGET,
+      answers: {...READY, clientJson: `{"web": {"client_secret": "${STORED_SECRET_VALUE}"`},
+      error: /secret oauth-client-secret is not valid JSON/,
+    },
+    {
+      name: '--delete with --init-secrets',
+      args: [...TARGET, '--delete', '--init-secrets'],
       answers: {},
-      error: /--service-account: expected a service account email/,
+      error: /--delete and --init-secrets: choose one/,
     },
     {
       name: 'missing secrets without --init-secrets',
@@ -360,19 +462,13 @@ describe('deploy refuses', () => {
     {
       name: 'a secret it may not look up',
       args: [...TARGET, '--init-secrets'],
-      answers: {...FOUND, secretManager: 'denied'},
+      answers: {secretManager: 'denied'},
       error: /cannot look up secret oauth-cookie-secret: ERROR: \(gcloud\) PERMISSION_DENIED/,
-    },
-    {
-      name: 'an unknown project number',
-      args: [...TARGET, '--init-secrets'],
-      answers: READY,
-      error: /cannot read the project number of demo-project .*; pass --service-account=EMAIL/,
     },
     {
       name: 'a missing client_secret.json',
       args: [...TARGET, '--init-secrets', '--client-secret-file=/nonexistent/client_secret.json'],
-      answers: FOUND,
+      answers: {},
       error:
         /--client-secret-file: cannot read \/nonexistent\/client_secret.json; download the JSON of your "Web application" OAuth client/,
     },
@@ -386,6 +482,7 @@ describe('deploy refuses', () => {
         assert.match(run.stderr, /^deploy: /);
         assert.deepEqual(run.changes, []);
         assert.equal(run.stdout, '', 'no command line is printed before the checks pass');
+        assert.ok(!run.stderr.includes(STORED_SECRET_VALUE), 'no secret in the error');
       });
     }
   }
@@ -393,7 +490,7 @@ describe('deploy refuses', () => {
   it('deploy refuses a Desktop-app client file without quoting it', () => {
     const desktop = join(dir, 'desktop.json');
     writeClientFile(desktop, {installed: {client_id: 'x', client_secret: CLIENT_SECRET_VALUE}});
-    const run = runDeploy([...TARGET, '--init-secrets', `--client-secret-file=${desktop}`], FOUND);
+    const run = runDeploy([...TARGET, '--init-secrets', `--client-secret-file=${desktop}`], {});
     assert.equal(run.status, 1);
     assert.match(
       run.stderr,
@@ -438,29 +535,38 @@ describe('deploy refuses', () => {
 describe('deploy --init-secrets', () => {
   const cases: {name: string; answers: Answers; creates: string[]}[] = [
     {
-      name: 'both secrets missing',
-      answers: FOUND,
-      creates: ['oauth-cookie-secret', 'oauth-client-secret'],
+      name: 'nothing there yet',
+      answers: {},
+      creates: [
+        'oauth-cookie-secret',
+        'oauth-client-secret',
+        ...FUNCTION_NAMES.map(n => `${n}-fn`),
+      ],
     },
     {
       name: 'Secret Manager not yet enabled',
-      answers: {...FOUND, secretManager: 'disabled'},
+      answers: {secretManager: 'disabled', accounts: ACCOUNTS},
       creates: ['oauth-cookie-secret', 'oauth-client-secret'],
     },
     {
       name: 'only the cookie secret present',
-      answers: {...FOUND, secrets: ['oauth-cookie-secret']},
+      answers: {secrets: ['oauth-cookie-secret'], accounts: ACCOUNTS},
       creates: ['oauth-client-secret'],
     },
     {
       name: 'only the client secret present',
-      answers: {...FOUND, secrets: ['oauth-client-secret']},
+      answers: {secrets: ['oauth-client-secret'], accounts: ACCOUNTS},
       creates: ['oauth-cookie-secret'],
     },
-    {name: 'both secrets present', answers: {...FOUND, ...READY}, creates: []},
+    {
+      name: 'one service account present',
+      answers: {...READY, accounts: [accountOf('listlabels')]},
+      creates: ['oauth2init-fn', 'oauth2callback-fn', 'oauth2signout-fn'],
+    },
+    {name: 'everything present', answers: {...READY}, creates: []},
   ];
   for (const c of cases) {
-    it(`deploy --init-secrets with ${c.name} creates ${c.creates.join(' and ') || 'nothing'} and grants access to both`, () => {
+    it(`deploy --init-secrets with ${c.name} creates ${c.creates.join(', ') || 'nothing'}, and grants each account only its secrets`, () => {
       const run = runDeploy(
         [...TARGET, '--init-secrets', `--client-secret-file=${clientFile}`],
         c.answers,
@@ -469,16 +575,24 @@ describe('deploy --init-secrets', () => {
       const verbs = run.changes.map(call => call.args.slice(0, 2).join(' '));
       assert.equal(verbs[0], 'services enable', 'APIs first');
       const created = run.changes
-        .filter(call => call.args[1] === 'create')
-        .map(call => call.args[2]);
+        .filter(call => call.args.includes('create'))
+        .map(call => call.args[call.args.indexOf('create') + 1]);
       assert.deepEqual(created, c.creates);
       const granted = run.changes.filter(call => call.args[1] === 'add-iam-policy-binding');
       assert.deepEqual(
         granted.map(call => [call.args[2], flag(call, 'member')]),
         [
-          ['oauth-cookie-secret', `serviceAccount:${RUNTIME_SA}`],
-          ['oauth-client-secret', `serviceAccount:${RUNTIME_SA}`],
+          ['oauth-cookie-secret', `serviceAccount:${accountOf('oauth2init')}`],
+          ['oauth-cookie-secret', `serviceAccount:${accountOf('oauth2callback')}`],
+          ['oauth-client-secret', `serviceAccount:${accountOf('oauth2callback')}`],
+          ['oauth-cookie-secret', `serviceAccount:${accountOf('listlabels')}`],
+          ['oauth-client-secret', `serviceAccount:${accountOf('listlabels')}`],
+          ['oauth-cookie-secret', `serviceAccount:${accountOf('oauth2signout')}`],
         ],
+      );
+      assert.ok(
+        !run.calls.some(call => call.args.join(' ').includes('-compute@')),
+        'the default compute account is never named',
       );
       const firstDeploy = run.changes.findIndex(call => call.args[0] === 'functions');
       assert.ok(
@@ -488,25 +602,36 @@ describe('deploy --init-secrets', () => {
     });
   }
 
-  it('deploy --init-secrets with --service-account grants it and runs the functions as it', () => {
-    const account = 'oauth-functions@demo-project.iam.gserviceaccount.com';
-    const run = runDeploy(
-      [
-        ...TARGET,
-        '--init-secrets',
-        `--service-account=${account}`,
-        `--client-secret-file=${clientFile}`,
-      ],
-      {},
-    );
+  it('deploy --init-secrets tries a grant again while IAM does not know a new account yet', () => {
+    const grant = 'secrets add-iam-policy-binding oauth-cookie-secret';
+    const run = runDeploy([...TARGET, '--init-secrets', `--client-secret-file=${clientFile}`], {
+      failOnce: grant,
+    });
     assert.equal(run.status, 0, run.stderr);
-    assert.ok(!run.calls.some(call => call.args[0] === 'projects'), 'no project number needed');
-    const grants = run.changes.filter(call => call.args[1] === 'add-iam-policy-binding');
+    assert.match(run.stderr, /does not exist\.\nTrying again in 2 s/);
+    const tries = run.changes.filter(call => call.args.join(' ').startsWith(grant));
     assert.deepEqual(
-      grants.map(call => flag(call, 'member')),
-      [`serviceAccount:${account}`, `serviceAccount:${account}`],
+      tries.map(call => flag(call, 'member')),
+      [accountOf('oauth2init'), ...FUNCTION_NAMES.map(accountOf)].map(a => `serviceAccount:${a}`),
     );
-    for (const call of deploys(run)) assert.equal(flag(call, 'service-account'), account);
+  });
+
+  it('deploy --init-secrets names each other reader of a secret and how to remove it, removing nothing', () => {
+    const legacy = 'serviceAccount:123456789012-compute@developer.gserviceaccount.com';
+    const readers = [legacy, ...FUNCTION_NAMES.map(name => `serviceAccount:${accountOf(name)}`)];
+    const run = runDeploy([...TARGET, '--init-secrets', '--dry-run'], {...READY, readers});
+    assert.equal(run.status, 0, run.stderr);
+    const warnings = run.stderr.split('\n').filter(line => line.includes('may also read'));
+    const remove = (secret: string, member: string): string =>
+      `warning: ${member} may also read secret ${secret}; if nothing else needs it: gcloud secrets remove-iam-policy-binding ${secret} --project=${PROJECT} --member=${member} --role=roles/secretmanager.secretAccessor --condition=None`;
+    assert.deepEqual(warnings, [
+      remove('oauth-cookie-secret', legacy),
+      remove('oauth-client-secret', legacy),
+      // oauth2init and oauth2signout never read the client secret.
+      remove('oauth-client-secret', `serviceAccount:${accountOf('oauth2init')}`),
+      remove('oauth-client-secret', `serviceAccount:${accountOf('oauth2signout')}`),
+    ]);
+    assert.ok(!commandLines(run.stdout).some(line => line.includes('remove-iam-policy-binding')));
   });
 
   it('deploy --init-secrets warns when the client file lacks the redirect URI', () => {
@@ -520,7 +645,7 @@ describe('deploy --init-secrets', () => {
     });
     const run = runDeploy(
       [...TARGET, '--init-secrets', '--dry-run', `--client-secret-file=${other}`],
-      FOUND,
+      {},
     );
     assert.equal(run.status, 0, run.stderr);
     assert.match(
@@ -531,6 +656,21 @@ describe('deploy --init-secrets', () => {
     );
   });
 
+  it('deploy --init-secrets says what the build service account needs, granting it nothing', () => {
+    const run = runDeploy(
+      [...TARGET, '--init-secrets', '--dry-run', `--client-secret-file=${clientFile}`],
+      {},
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /Builds run as the Cloud Build service account/);
+    assert.match(run.stdout, /roles\/cloudbuild\.builds\.builder/);
+    const roles = commandLines(run.stdout).map(line => /--role=(\S+)/.exec(line)?.[1]);
+    assert.deepEqual(
+      [...new Set(roles.filter(role => role !== undefined))],
+      ['roles/secretmanager.secretAccessor'],
+    );
+  });
+
   it('deploy without --init-secrets changes nothing but the functions', () => {
     const run = runDeploy(TARGET, READY);
     assert.equal(run.status, 0, run.stderr);
@@ -538,7 +678,6 @@ describe('deploy --init-secrets', () => {
       run.changes.map(call => call.args.slice(0, 3)),
       FUNCTION_NAMES.map(name => ['functions', 'deploy', name]),
     );
-    assert.ok(!run.calls.some(call => call.args[0] === 'projects'));
   });
 });
 
@@ -546,7 +685,7 @@ describe('deploy keeps secrets secret', () => {
   for (const dryRun of [false, true]) {
     it(`deploy${dryRun ? ' --dry-run' : ''} never puts a secret value in an argument or a printed line`, () => {
       const args = [...TARGET, '--init-secrets', `--client-secret-file=${clientFile}`];
-      const run = runDeploy(dryRun ? [...args, '--dry-run'] : args, FOUND);
+      const run = runDeploy(dryRun ? [...args, '--dry-run'] : args, {});
       assert.equal(run.status, 0, run.stderr);
       const cookieKeys = run.calls.map(call => call.stdin).filter(stdin => stdin !== '');
       assert.equal(cookieKeys.length, dryRun ? 0 : 1);
@@ -560,9 +699,23 @@ describe('deploy keeps secrets secret', () => {
     });
   }
 
+  it('deploy reads the client id from the stored client JSON and nothing else of it', () => {
+    const run = runDeploy(TARGET, READY);
+    assert.equal(run.status, 0, run.stderr);
+    assert.ok(
+      run.calls.some(call => call.args.slice(0, 3).join(' ') === 'secrets versions access'),
+    );
+    for (const call of deploys(run)) {
+      const name = call.args[2] as FunctionName;
+      assert.equal(flag(call, 'set-env-vars'), expectedEnv(name, STORED_CLIENT_ID));
+    }
+    const everything = [...run.calls.flatMap(call => call.args), run.stdout, run.stderr];
+    for (const text of everything) assert.ok(!text.includes(STORED_SECRET_VALUE));
+  });
+
   it('deploy --init-secrets generates a fresh 32-byte cookie key each time', () => {
     const args = [...TARGET, '--init-secrets', `--client-secret-file=${clientFile}`];
-    const keys = [runDeploy(args, FOUND), runDeploy(args, FOUND)].map(
+    const keys = [runDeploy(args, {}), runDeploy(args, {})].map(
       run => run.calls.find(call => call.stdin !== '')?.stdin ?? '',
     );
     for (const key of keys) {
@@ -574,30 +727,58 @@ describe('deploy keeps secrets secret', () => {
 });
 
 describe('deploy functions', () => {
-  it('deploy deploys every function once, each with its own entry point and the shared BASE_URL', () => {
-    const run = runDeploy(TARGET, READY);
+  it('deploy deploys every function once, as its own account, with only the secrets it reads', () => {
+    const run = runDeploy([...TARGET, `--client-secret-file=${clientFile}`], READY);
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual(
-      deploys(run).map(call => [call.args[2], flag(call, 'entry-point')]),
-      FUNCTION_NAMES.map(name => [name, name]),
+      deploys(run).map(call => call.args),
+      FUNCTION_NAMES.map(name => deployCommand(name)),
     );
+    assert.ok(
+      !run.calls.some(call => call.args[1] === 'versions'),
+      'the local client file gives the id',
+    );
+  });
+
+  const clientIds: {name: string; args: string[]; answers: Answers; clientId: string}[] = [
+    {
+      name: '--client-id',
+      args: ['--client-id=flag-id.apps.googleusercontent.com'],
+      answers: READY,
+      clientId: 'flag-id.apps.googleusercontent.com',
+    },
+    {
+      name: 'the client file',
+      args: [`--client-secret-file=${'CLIENT_FILE'}`],
+      answers: READY,
+      clientId: CLIENT_ID,
+    },
+    {name: 'the stored client JSON', args: [], answers: READY, clientId: STORED_CLIENT_ID},
+  ];
+  for (const c of clientIds) {
+    it(`deploy gives oauth2init and oauth2signout the client id from ${c.name}`, () => {
+      const args = c.args.map(arg => arg.replace('CLIENT_FILE', clientFile));
+      const run = runDeploy([...TARGET, ...args], c.answers);
+      assert.equal(run.status, 0, run.stderr);
+      const ids = deploys(run).map(call => [call.args[2], envVars(call).GOOGLE_CLIENT_ID]);
+      assert.deepEqual(ids, [
+        ['oauth2init', c.clientId],
+        ['oauth2callback', undefined],
+        ['listlabels', undefined],
+        ['oauth2signout', c.clientId],
+      ]);
+    });
+  }
+
+  it('deploy --build-service-account passes its resource name to each deploy', () => {
+    const account = 'builder@demo-project.iam.gserviceaccount.com';
+    const run = runDeploy([...TARGET, `--build-service-account=${account}`], READY);
+    assert.equal(run.status, 0, run.stderr);
     for (const call of deploys(run)) {
-      assert.deepEqual(envVars(call), {
-        BASE_URL,
-        CLIENT_SECRET_PATH: '/etc/secrets/client_secret.json',
-        GOOGLE_CLOUD_PROJECT: PROJECT,
-        NODE_ENV: 'production',
-      });
-      for (const expected of [
-        '--gen2',
-        '--runtime=nodejs22',
-        '--trigger-http',
-        '--allow-unauthenticated',
-        '--source=.',
-        '--memory=256Mi',
-      ]) {
-        assert.ok(call.args.includes(expected), `${call.args[2]} has ${expected}`);
-      }
+      assert.equal(
+        flag(call, 'build-service-account'),
+        `projects/${PROJECT}/serviceAccounts/${account}`,
+      );
     }
   });
 
@@ -621,8 +802,121 @@ describe('deploy functions', () => {
     const run = runDeploy(['--help']);
     assert.equal(run.status, 0);
     assert.match(run.stdout, /--init-secrets/);
+    assert.match(run.stdout, /--delete/);
     assert.deepEqual(run.calls, []);
   });
+});
+
+describe('deploy without an account', () => {
+  const plans: {name: string; args: string[]; commands: RegExp[]}[] = [
+    {
+      name: 'the first deploy',
+      args: ['--init-secrets', `--client-secret-file=${'CLIENT_FILE'}`],
+      commands: [
+        /^gcloud services enable /,
+        /^gcloud secrets create oauth-cookie-secret .*# stdin: .*; if missing \(could not look up: not signed in\)$/,
+        /^gcloud secrets create oauth-client-secret .*# if missing \(could not look up: not signed in\)$/,
+        ...FUNCTION_NAMES.map(
+          name =>
+            new RegExp(
+              `^gcloud iam service-accounts create ${name}-fn .*# if missing \\(could not look up: not signed in\\)$`,
+            ),
+        ),
+        ...Array.from({length: 6}, () => /^gcloud secrets add-iam-policy-binding /),
+        ...FUNCTION_NAMES.map(
+          name => new RegExp(`^gcloud functions deploy ${name} .*--service-account=${name}-fn@`),
+        ),
+      ],
+    },
+    {
+      name: 'a redeploy',
+      args: [],
+      commands: FUNCTION_NAMES.map(name =>
+        NEEDS_CLIENT_SECRET[name]
+          ? new RegExp(`^gcloud functions deploy ${name} [^#]*$`)
+          : new RegExp(
+              `^gcloud functions deploy ${name} .*GOOGLE_CLIENT_ID=CLIENT_ID,.*# GOOGLE_CLIENT_ID: could not look up: not signed in$`,
+            ),
+      ),
+    },
+    {
+      name: 'a delete',
+      args: ['--delete'],
+      commands: FUNCTION_NAMES.map(
+        name =>
+          new RegExp(
+            `^gcloud functions delete ${name} --gen2 --project=demo-project --region=europe-west1 --quiet  # if deployed \\(could not look up: not signed in\\)$`,
+          ),
+      ),
+    },
+  ];
+  for (const p of plans) {
+    it(`deploy --dry-run prints the whole plan of ${p.name}, marking what it could not look up`, () => {
+      const args = p.args.map(arg => arg.replace('CLIENT_FILE', clientFile));
+      const run = runDeploy([...TARGET, ...args, '--dry-run'], {signedOut: true});
+      assert.equal(run.status, 0, run.stderr);
+      const lines = commandLines(run.stdout);
+      assert.equal(lines.length, p.commands.length, run.stdout);
+      lines.forEach((line, i) => assert.match(line, p.commands[i]!));
+      assert.match(run.stderr, /region europe-west1/);
+      assert.match(run.stderr, /sign in with `gcloud auth login`/);
+      assert.deepEqual(run.changes, []);
+    });
+  }
+
+  it('deploy without --dry-run stops at the first lookup, naming `gcloud auth login`', () => {
+    const run = runDeploy(TARGET, {signedOut: true});
+    assert.equal(run.status, 1);
+    assert.match(
+      run.stderr,
+      /^deploy: cannot look up secret oauth-cookie-secret: not signed in; run `gcloud auth login`/,
+    );
+    assert.deepEqual(run.changes, []);
+  });
+});
+
+describe('deploy --delete', () => {
+  const cases: {name: string; deployed: string[]; dryRun: boolean}[] = [
+    {name: 'every function', deployed: [...FUNCTION_NAMES], dryRun: false},
+    {name: 'the functions still there', deployed: ['listlabels'], dryRun: false},
+    {name: 'every function (dry run)', deployed: [...FUNCTION_NAMES], dryRun: true},
+  ];
+  for (const c of cases) {
+    it(`deploy --delete deletes ${c.name} and prints how to delete the rest`, () => {
+      const dry = c.dryRun ? ['--dry-run'] : [];
+      const run = runDeploy([...TARGET, '--delete', ...dry], {functions: c.deployed});
+      assert.equal(run.status, 0, run.stderr);
+      const deletes = FUNCTION_NAMES.filter(name => c.deployed.includes(name)).map(name =>
+        formatCommand('gcloud', [
+          'functions',
+          'delete',
+          name,
+          '--gen2',
+          `--project=${PROJECT}`,
+          `--region=${REGION}`,
+          '--quiet',
+        ]),
+      );
+      assert.deepEqual(commandLines(run.stdout), deletes);
+      assert.deepEqual(
+        run.changes.map(call => formatCommand('gcloud', call.args)),
+        c.dryRun ? [] : deletes,
+      );
+      for (const name of FUNCTION_NAMES.filter(name => !c.deployed.includes(name))) {
+        assert.match(run.stderr, new RegExp(`warning: ${name} is not deployed in ${REGION}`));
+      }
+      const hints = run.stdout.split('\n').filter(line => line.startsWith('  gcloud '));
+      assert.deepEqual(hints, [
+        `  gcloud secrets delete oauth-cookie-secret --project=${PROJECT} --quiet`,
+        `  gcloud secrets delete oauth-client-secret --project=${PROJECT} --quiet`,
+        ...FUNCTION_NAMES.map(
+          name =>
+            `  gcloud iam service-accounts delete ${accountOf(name)} --project=${PROJECT} --quiet`,
+        ),
+        `  gcloud artifacts repositories delete gcf-artifacts --project=${PROJECT} --location=${REGION} --quiet`,
+      ]);
+    });
+  }
 });
 
 describe('quoteShellArg()', () => {

@@ -246,6 +246,8 @@ void test('GET /o/oauth2/v2/auth shows a consent page with Allow, Deny and one t
   assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'none'/);
   const html = await res.text();
   assert.ok(html.includes('Sign in with Google (local emulator)'));
+  assert.ok(html.includes('<h1>Gmail Labels wants to access your Google Account</h1>'));
+  assert.ok(html.includes('See your Gmail labels and messages'), 'the scope in words');
   assert.ok(html.includes(CLIENT_ID));
   assert.ok(html.includes(DEFAULT_ACCOUNT.email));
   assert.match(html, /<form method="post" action="\/o\/oauth2\/v2\/auth\/consent">/);
@@ -1036,8 +1038,10 @@ void test('startEmulator() copies the defaults and close() ends open connections
 void test('emulator/main.js prints the URL and client id, not the secret, and exits on SIGTERM', async () => {
   const main = fileURLToPath(new URL('../emulator/main.js', import.meta.url));
   const child = spawn(process.execPath, [main, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stderr = '';
+  child.stderr.on('data', chunk => (stderr += String(chunk)));
   const [chunk]: unknown[] = await once(child.stdout, 'data');
   assert.ok(Buffer.isBuffer(chunk));
   const line = chunk.toString();
@@ -1046,5 +1050,6 @@ void test('emulator/main.js prints the URL and client id, not the secret, and ex
   assert.ok(!line.includes(CLIENT_SECRET));
   child.kill('SIGTERM');
   const [code] = await once(child, 'exit');
-  assert.equal(code, 0);
+  assert.equal(code, 0, stderr);
+  assert.equal(stderr, '');
 });

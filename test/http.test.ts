@@ -108,12 +108,14 @@ describe('every response', () => {
     }
   }
 
-  // functions-framework parses bodies before our code runs, so Express answers these itself:
-  // with NODE_ENV=production (set by index.ts, the dev server and here) it is a bare 400.
-  it('a malformed request body gets a bare 400 without a stack trace', async () => {
+  // functions-framework parses bodies before our code runs; hideFrameworkErrorDetails() (called
+  // by index.ts, the dev server and the harness) makes the refusal ours.
+  it('a malformed request body gets our 400 page with our headers, without a stack trace', async () => {
     for (const fn of ['init', 'callback', 'labels'] as const) {
       const response = await h[fn].post('/x').set('Content-Type', 'application/json').send('{bad');
       assert.equal(response.status, 400);
+      assertSecurityHeaders(response);
+      assert.match(response.text, /<h1>This request could not be read<\/h1>/);
       assert.doesNotMatch(response.text, /SyntaxError|at .*\.js|node_modules|bad/);
     }
   });

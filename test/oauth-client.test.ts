@@ -13,7 +13,9 @@ import {
   safeTransportOptions,
   type GoogleClients,
 } from '../src/oauth-client.js';
+import {gmail_v1} from '@googleapis/gmail/build/v1.js';
 import {createLabelsReader} from '../src/gmail-labels.js';
+import {readProfileEmail} from '../src/gmail-profile.js';
 import {exchangeCode, refreshAccessToken, revokeToken} from '../src/token-exchange.js';
 import {createTokenValidator} from '../src/token-validator.js';
 import {libraryFailures} from './support/library-failures.js';
@@ -178,6 +180,16 @@ describe('oauth-client: every call to Google, under faults', () => {
     const outcome = await reader({...session, accessToken: emulator.mintAccessToken()});
     assert.equal(outcome.kind, 'ok');
     assert.equal(count('labels') - before, 2, 'the 503, then our one retry');
+  });
+
+  it('users.getProfile makes one request per attempt: googleapis retries nothing of its own', async () => {
+    const gmail = new gmail_v1.Gmail({rootUrl: google.endpoints.gmailRoot});
+    const auth = google.forUser({access_token: emulator.mintAccessToken(), token_type: 'Bearer'});
+    emulator.fault('profile', {status: 503, times: 1});
+    const before = count('profile');
+    const outcome = await readProfileEmail({...config, gmailBudgetMs: 2000}, gmail, auth);
+    assert.deepEqual(outcome, {kind: 'ok', value: 'alex@example.com'});
+    assert.equal(count('profile') - before, 2, 'the 503, then our one retry');
   });
 
   it('the revocation sends the token in the form body, never in the URL (RFC 7009 §2.1)', async () => {

@@ -1,46 +1,45 @@
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
+import {cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {createServer} from 'node:net';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {after, before, describe, it} from 'node:test';
-import {startEmulator, type Emulator} from '../emulator/index.js';
+import {startEmulator, type Emulator, type EmulatorClient} from '../emulator/index.js';
 import {freePort} from './support/framework-process.js';
+import {signalGroup, spawnStart, type StartProcess} from './support/start-process.js';
 
-const START = fileURLToPath(new URL('../scripts/start.js', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const STARTED = 'Ctrl-C to stop.\n';
+// Where npm start runs unless a test needs files beside it: no ./client_secret.json.
+const EMPTY = mkdtempSync(join(tmpdir(), 'start-cwd-'));
+after(() => rmSync(EMPTY, {recursive: true}));
 
-/** Runs `npm start`'s script until it prints the URL to open; returns what it printed and a stop(). */
+/** Runs `npm start`'s script until it prints that it has started; returns it and its port. */
 async function start(
   env: Record<string, string>,
+  cwd = EMPTY,
 ): Promise<{port: number; printed: string; stop: () => Promise<void>}> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [START], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      CLIENT_SECRET_PATH: '/nonexistent/client_secret.json',
-      PORT: String(port),
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let printed = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL printed: ${printed}`)), 15_000);
-    const read = (chunk: Buffer): void => {
-      printed += String(chunk);
-      if (printed.includes('/oauth2init\n')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', read);
-    child.stderr.on('data', read);
-    child.once('exit', code => reject(new Error(`exited ${code}: ${printed}`)));
-  });
-  const stop = async (): Promise<void> => {
-    const exited = new Promise(resolve => child.once('exit', resolve));
-    child.kill('SIGINT');
-    await exited;
-  };
-  return {port, printed, stop};
+  const port = Number(env.PORT ?? (await freePort()));
+  const server = spawnStart({PORT: String(port), ...env}, cwd);
+  try {
+    await server.printed(STARTED);
+  } catch (error) {
+    signalGroup(server, 'SIGKILL');
+    throw error;
+  }
+  return {port, printed: server.stdout() + server.stderr(), stop: () => stopped(server)};
+}
+
+/** Ctrl-C, as a terminal sends it; checks the process goes quietly and quickly. */
+async function stopped(server: StartProcess): Promise<void> {
+  const sent = Date.now();
+  signalGroup(server, 'SIGINT');
+  const code = await server.exited(3_000);
+  // npm passes the signal on and then dies of it, which a shell reports as 130.
+  assert.ok([0, 130, 'SIGINT'].includes(code), `exit code ${code} after Ctrl-C`);
+  assert.ok(Date.now() - sent < 2_000, `stopped after ${Date.now() - sent} ms`);
+  assert.doesNotMatch(server.stderr(), /\n\s+at /, 'no stack trace');
 }
 
 describe('npm start', () => {
@@ -57,7 +56,8 @@ describe('npm start', () => {
         server.printed,
         /Signing in with built-in emulator at http:\/\/127\.0\.0\.1:\d+ \(fake account /,
       );
-      assert.match(server.printed, new RegExp(`Open http://localhost:${server.port}/oauth2init`));
+      assert.match(server.printed, new RegExp(`Open http://localhost:${server.port}/oauth2init\n`));
+      assert.match(server.printed, /Ctrl-C to stop\./);
       assert.match(server.printed, /COOKIE_SECRET is not set/);
       const init = await fetch(`http://127.0.0.1:${server.port}/oauth2init`, {
         redirect: 'manual',
@@ -100,7 +100,7 @@ describe('npm start', () => {
     }
   });
 
-  it('npm start with GOOGLE_EMULATOR_URL uses that stand-in and its client', async () => {
+  it('npm start with GOOGLE_EMULATOR_URL and no client uses that stand-in and its client', async () => {
     const server = await start({GOOGLE_EMULATOR_URL: external.url});
     try {
       assert.match(server.printed, new RegExp(`Signing in with emulator at ${external.url}`));
@@ -114,8 +114,176 @@ describe('npm start', () => {
       await server.stop();
     }
   });
+});
 
-  it('npm start stops with the variable named when the configuration is wrong', async () => {
-    await assert.rejects(start({PORT: 'eighty'}), /PORT/);
+describe('npm start with GOOGLE_EMULATOR_URL and a configured client', () => {
+  const clientFile = (client: EmulatorClient): string =>
+    JSON.stringify({web: {client_id: client.clientId, client_secret: client.clientSecret}});
+  // Each way of configuring a client; `file` is written into the folder npm start runs in.
+  const cases: {
+    name: string;
+    env: (client: EmulatorClient, dir: string) => Record<string, string>;
+    file?: string;
+  }[] = [
+    {
+      name: 'GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET',
+      env: client => ({
+        GOOGLE_CLIENT_ID: client.clientId,
+        GOOGLE_CLIENT_SECRET: client.clientSecret,
+      }),
+    },
+    {
+      name: 'CLIENT_SECRET_PATH',
+      env: (_, dir) => ({CLIENT_SECRET_PATH: join(dir, 'my-client.json')}),
+      file: 'my-client.json',
+    },
+    {name: './client_secret.json', env: () => ({}), file: 'client_secret.json'},
+  ];
+  for (const {name, env, file} of cases) {
+    it(`npm start signs in with the client from ${name}, not the emulator's own`, async () => {
+      const port = await freePort();
+      const client: EmulatorClient = {
+        clientId: 'configured-client.apps.googleusercontent.com',
+        clientSecret: 'configured-secret',
+        redirectUris: [`http://localhost:${port}/oauth2callback`],
+      };
+      const standIn = await startEmulator({clients: [client]});
+      standIn.autoConsent = {decision: 'allow'};
+      const dir = mkdtempSync(join(tmpdir(), 'start-client-'));
+      if (file !== undefined) writeFileSync(join(dir, file), clientFile(client));
+      const server = await start(
+        {PORT: String(port), GOOGLE_EMULATOR_URL: standIn.url, ...env(client, dir)},
+        dir,
+      );
+      try {
+        assert.match(
+          server.printed,
+          /OAuth client configured-client\.apps\.googleusercontent\.com/,
+        );
+        const origin = `http://127.0.0.1:${port}`;
+        const init = await fetch(`${origin}/oauth2init`, {redirect: 'manual'});
+        const authorize = new URL(init.headers.get('location')!);
+        assert.equal(authorize.origin, standIn.url);
+        assert.equal(authorize.searchParams.get('client_id'), client.clientId);
+        const consent = await fetch(authorize, {redirect: 'manual'});
+        const callback = new URL(consent.headers.get('location')!);
+        assert.equal(callback.searchParams.get('error'), null, callback.href);
+        const signIn = init.headers.getSetCookie().map(c => c.split(';')[0]);
+        const back = await fetch(`${origin}${callback.pathname}${callback.search}`, {
+          redirect: 'manual',
+          headers: {cookie: signIn.join('; ')},
+        });
+        assert.equal(back.status, 303, 'the code exchange with the configured client succeeded');
+        assert.equal(back.headers.get('location'), `http://localhost:${port}/listlabels`);
+        const session = back.headers.getSetCookie().map(c => c.split(';')[0]);
+        const labels = await fetch(`${origin}/listlabels`, {
+          headers: {cookie: session.join('; '), accept: 'application/json'},
+        });
+        assert.equal(labels.status, 200);
+        const body: unknown = await labels.json();
+        assert.ok(typeof body === 'object' && body !== null && 'count' in body);
+        assert.equal(body.count, standIn.accounts[0]!.labels.length);
+      } finally {
+        await server.stop();
+        await standIn.close();
+        rmSync(dir, {recursive: true, force: true});
+      }
+    });
+  }
+});
+
+describe('npm start refusing to start', () => {
+  // Each refusal: exits by itself, non-zero, with one line on stderr naming what to change.
+  const refusals: [env: Record<string, string>, line: RegExp][] = [
+    [{COOKIE_SECRET: 'abc123'}, /^Configuration error: COOKIE_SECRET: /],
+    [{ACCESS_TYPE: 'bogus'}, /^Configuration error: ACCESS_TYPE: expected "online" or "offline"/],
+    [{GOOGLE_CLOUD_PROJECT: 'Bad_Proj'}, /^Configuration error: GOOGLE_CLOUD_PROJECT: /],
+    [{K_SERVICE: 'oauth2init'}, /^Configuration error: K_SERVICE: is set, but npm start runs/],
+    [{PORT: 'eighty'}, /^Configuration error: PORT: expected a port number/],
+    [{PORT: '0'}, /^Configuration error: PORT: npm start needs a fixed port/],
+    [
+      {CLIENT_SECRET_PATH: '/nonexistent/client.json'},
+      /^Configuration error: CLIENT_SECRET_PATH: /,
+    ],
+    [
+      {HOST: '192.0.2.1'},
+      /^HOST 192\.0\.2\.1 is not an address of this machine; .*HOST=0\.0\.0\.0/,
+    ],
+  ];
+  for (const [env, line] of refusals) {
+    it(`npm start with ${JSON.stringify(env)} exits 1 with one line`, async () => {
+      const server = spawnStart({PORT: String(await freePort()), ...env}, EMPTY);
+      try {
+        assert.equal(await server.exited(5_000), 1);
+        assert.equal(server.stdout(), '');
+        const lines = server.stderr().split('\n').filter(Boolean);
+        assert.equal(lines.length, 1, server.stderr());
+        assert.match(lines[0]!, line);
+      } finally {
+        signalGroup(server, 'SIGKILL');
+      }
+    });
+  }
+
+  it('npm start on a port in use exits 1 with one line naming PORT=', async () => {
+    const other = createServer();
+    await new Promise<void>(resolve => other.listen(0, '127.0.0.1', resolve));
+    const address = other.address();
+    assert.ok(address !== null && typeof address === 'object');
+    const server = spawnStart({PORT: String(address.port)}, EMPTY);
+    try {
+      assert.equal(await server.exited(5_000), 1);
+      assert.equal(
+        server.stderr(),
+        `Port ${address.port} is in use; stop the other server or choose another port: PORT=${address.port + 1} npm start\n`,
+      );
+      assert.equal(server.stdout(), '');
+    } finally {
+      signalGroup(server, 'SIGKILL');
+      await new Promise(resolve => other.close(resolve));
+    }
+  });
+});
+
+describe('npm start and npm run dev from package.json', () => {
+  // A copy of the sources without tsconfig.json or build/: npm start must not need tsc.
+  const dir = mkdtempSync(join(tmpdir(), 'start-tree-'));
+  before(() => {
+    for (const part of ['package.json', 'scripts', 'src', 'emulator']) {
+      cpSync(join(ROOT, part), join(dir, part), {recursive: true});
+    }
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  });
+  after(() => rmSync(dir, {recursive: true, force: true}));
+
+  it('npm start bundles and serves without a type check, printing the URL in seconds', async t => {
+    const port = await freePort();
+    const began = Date.now();
+    const server = spawnStart({PORT: String(port)}, dir, ['npm', 'start']);
+    try {
+      await server.printed(STARTED, 15_000);
+      t.diagnostic(`URL on screen ${Date.now() - began} ms after npm start`);
+      assert.match(server.stdout(), new RegExp(`Open http://localhost:${port}/oauth2init`));
+      const init = await fetch(`http://127.0.0.1:${port}/oauth2init`, {redirect: 'manual'});
+      assert.equal(init.status, 302);
+    } finally {
+      await stopped(server);
+    }
+  });
+
+  it('npm run dev restarts the server when a source file changes', async () => {
+    const port = await freePort();
+    const server = spawnStart({PORT: String(port)}, dir, ['npm', 'run', 'dev']);
+    try {
+      await server.printed('(fake account alex@example.com)');
+      await server.printed(STARTED);
+      const defaults = join(dir, 'emulator', 'defaults.ts');
+      const source = readFileSync(defaults, 'utf8');
+      writeFileSync(defaults, source.replace("'alex@example.com'", "'sam@example.com'"));
+      await server.printed('(fake account sam@example.com)', 10_000);
+      await server.printed(`Open http://localhost:${port}/oauth2init`);
+    } finally {
+      await stopped(server);
+    }
   });
 });

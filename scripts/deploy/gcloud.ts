@@ -19,7 +19,16 @@ export interface Change {
   readonly stdin?: () => string;
   /** Says what the command reads on stdin; printed as a shell comment after the command. */
   readonly note?: string;
+  /** A failure whose error output matches is tried again, after RETRY_DELAYS_MS. */
+  readonly retryIf?: RegExp;
 }
+
+/**
+ * Waits between tries of a change that may fail only for now: a service account just created
+ * can take about a minute to be accepted in IAM policies
+ * (https://cloud.google.com/iam/docs/access-change-propagation).
+ */
+export const RETRY_DELAYS_MS: readonly number[] = [2_000, 5_000, 10_000, 20_000, 30_000];
 
 /** Runs a read-only gcloud command (allowed in a dry run) and returns what it printed. */
 export function lookup(args: readonly string[], env: Env): LookupResult {
@@ -35,14 +44,23 @@ export function lookup(args: readonly string[], env: Env): LookupResult {
 /** Runs one change with gcloud's output shown; throws a DeployError if it fails. */
 export function runChange(change: Change, env: Env): void {
   const input = change.stdin?.();
-  const result = spawnSync('gcloud', change.args, {
-    env,
-    input,
-    // Without a terminal on stdin gcloud never waits for an answer to a prompt.
-    stdio: [input === undefined ? 'ignore' : 'pipe', 'inherit', 'inherit'],
-  });
-  if (result.error) throw gcloudError(result.error);
-  if (result.status !== 0) {
+  for (let attempt = 0; ; attempt++) {
+    const result = spawnSync('gcloud', change.args, {
+      env,
+      input,
+      encoding: 'utf8',
+      // Without a terminal on stdin gcloud never waits for an answer to a prompt.
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'inherit', 'pipe'],
+    });
+    if (result.error) throw gcloudError(result.error);
+    process.stderr.write(result.stderr);
+    if (result.status === 0) return;
+    const delay = RETRY_DELAYS_MS[attempt];
+    if (change.retryIf?.test(result.stderr) && delay !== undefined) {
+      process.stderr.write(`Trying again in ${delay / 1000} s\n`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delay);
+      continue;
+    }
     const what = formatCommand('gcloud', change.args.slice(0, 3));
     throw new DeployError(`${what} failed (exit ${result.status ?? 'by signal'}); stopped there`);
   }

@@ -12,10 +12,14 @@ export interface DeployOptions {
   readonly region: string | null;
   readonly functions: readonly FunctionName[];
   readonly accessType: 'online' | 'offline';
-  /** The functions' runtime identity, or null for the Compute Engine default service account. */
-  readonly serviceAccount: string | null;
+  /** From --client-id, or null to read it from the client file or the client secret. */
+  readonly clientId: string | null;
+  /** The account Cloud Build builds as, or null for the project's default. */
+  readonly buildServiceAccount: string | null;
   readonly clientSecretFile: string;
   readonly initSecrets: boolean;
+  /** Delete the functions instead of deploying them. */
+  readonly delete: boolean;
   readonly dryRun: boolean;
   readonly help: boolean;
 }
@@ -31,13 +35,19 @@ export class DeployError extends Error {
 /** Usage text for --help. */
 export const USAGE = `Usage: npm run deploy -- [options]
 
-  --project=ID              Google Cloud project (default: gcloud config get-value project)
-  --region=REGION           region such as us-central1 (default: gcloud config get-value functions/region)
-  --init-secrets            first deploy: enable the APIs, create the missing secrets, grant access
+  --project=ID              Google Cloud project (default: the one set with \`gcloud config set project\`)
+  --region=REGION           region such as europe-west1 (default: the one set with
+                            \`gcloud config set functions/region\`; without either, the deploy stops)
+  --init-secrets            first deploy: enable the APIs, create the missing secrets and one service
+                            account per function (NAME-fn@PROJECT.iam.gserviceaccount.com), grant
+                            each account only the secrets its function reads
   --client-secret-file=PATH the OAuth client's JSON, uploaded to Secret Manager (default: client_secret.json)
-  --service-account=EMAIL   the functions' runtime identity (default: PROJECT_NUMBER-compute@developer.gserviceaccount.com)
+  --client-id=ID            the OAuth client id for oauth2init and oauth2signout (default: from the
+                            client file, or else from the secret oauth-client-secret)
+  --build-service-account=EMAIL  the account Cloud Build builds as (default: the project's)
   --access-type=offline     ask Google for refresh tokens (default: online)
-  --functions=a,b           deploy only these (default: ${FUNCTION_NAMES.join(',')})
+  --functions=a,b           deploy (or delete) only these (default: ${FUNCTION_NAMES.join(',')})
+  --delete                  delete the functions, and print how to delete the rest
   --dry-run                 print the gcloud commands that would change something; change nothing
 `;
 
@@ -46,6 +56,8 @@ export const USAGE = `Usage: npm run deploy -- [options]
 const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 const REGION = /^[a-z]+(-[a-z]+)+\d+$/;
 const SERVICE_ACCOUNT = /^[a-z0-9-]+@[a-z0-9.-]+\.gserviceaccount\.com$/;
+// A client id goes into --set-env-vars, whose list is comma-separated.
+const CLIENT_ID = /^[\w.-]+$/;
 
 /** Parses the deploy flags; throws a DeployError naming the flag that is wrong. */
 export function parseDeployOptions(argv: readonly string[]): DeployOptions {
@@ -54,20 +66,37 @@ export function parseDeployOptions(argv: readonly string[]): DeployOptions {
   if (accessType !== 'online' && accessType !== 'offline') {
     throw new DeployError(`--access-type: expected online or offline, got "${accessType}"`);
   }
-  const serviceAccount = values['service-account'] ?? null;
-  if (serviceAccount !== null && !SERVICE_ACCOUNT.test(serviceAccount)) {
+  // One account for all functions would hold both secrets; each function now has its own.
+  if (values['service-account'] !== undefined) {
     throw new DeployError(
-      `--service-account: expected a service account email (NAME@PROJECT.iam.gserviceaccount.com), got "${serviceAccount}"`,
+      '--service-account is no longer taken: each function runs as its own service account (oauth2init-fn@PROJECT.iam.gserviceaccount.com, ...), which `--init-secrets` creates, so that only the functions that use the client secret can read it',
     );
+  }
+  const buildServiceAccount = values['build-service-account'] ?? null;
+  if (buildServiceAccount !== null && !SERVICE_ACCOUNT.test(buildServiceAccount)) {
+    throw new DeployError(
+      `--build-service-account: expected a service account email (NAME@PROJECT.iam.gserviceaccount.com), got "${buildServiceAccount}"`,
+    );
+  }
+  const clientId = values['client-id'] ?? null;
+  if (clientId !== null && !CLIENT_ID.test(clientId)) {
+    throw new DeployError(
+      `--client-id: expected an OAuth client id such as 1234-abc.apps.googleusercontent.com, got "${clientId}"`,
+    );
+  }
+  if (values.delete && values['init-secrets']) {
+    throw new DeployError('--delete and --init-secrets: choose one');
   }
   return {
     project: values.project === undefined ? null : checkProject(values.project, 'given'),
     region: values.region === undefined ? null : checkRegion(values.region, 'given'),
     functions: parseFunctionList(values.functions),
     accessType,
-    serviceAccount,
+    clientId,
+    buildServiceAccount,
     clientSecretFile: values['client-secret-file'] ?? 'client_secret.json',
     initSecrets: values['init-secrets'] ?? false,
+    delete: values.delete ?? false,
     dryRun: values['dry-run'] ?? false,
     help: values.help ?? false,
   };
@@ -93,8 +122,11 @@ interface Flags {
   functions?: string;
   'access-type'?: string;
   'service-account'?: string;
+  'build-service-account'?: string;
+  'client-id'?: string;
   'client-secret-file'?: string;
   'init-secrets'?: boolean;
+  delete?: boolean;
   'dry-run'?: boolean;
   help?: boolean;
 }
@@ -111,8 +143,11 @@ function parseFlags(argv: readonly string[]): Flags {
         functions: {type: 'string'},
         'access-type': {type: 'string'},
         'service-account': {type: 'string'},
+        'build-service-account': {type: 'string'},
+        'client-id': {type: 'string'},
         'client-secret-file': {type: 'string'},
         'init-secrets': {type: 'boolean'},
+        delete: {type: 'boolean'},
         'dry-run': {type: 'boolean'},
         help: {type: 'boolean', short: 'h'},
       },

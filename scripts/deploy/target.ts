@@ -11,19 +11,21 @@ export interface Target {
 
 /** Takes the project and region from the flags, or else from `gcloud config` (a lookup). */
 export function resolveTarget(options: DeployOptions, env: Env): Target {
+  const configured =
+    options.project === null || options.region === null ? readGcloudConfig(env) : null;
   const project =
     options.project ??
     checkProject(
-      readConfigValue('project', env) ??
+      configured?.project ??
         missing('--project=PROJECT_ID', 'gcloud config set project PROJECT_ID'),
       'gcloud config has project',
     );
   const region =
     options.region ??
     checkRegion(
-      readConfigValue('functions/region', env) ??
+      configured?.region ??
         missing(
-          '--region=REGION (such as us-central1)',
+          '--region=REGION (such as europe-west1)',
           'gcloud config set functions/region REGION',
         ),
       'gcloud config has functions/region',
@@ -34,25 +36,37 @@ export function resolveTarget(options: DeployOptions, env: Env): Target {
   return {project, region, baseUrl: `https://${region}-${project}.cloudfunctions.net`};
 }
 
-/** The Compute Engine default service account, the functions' identity unless --service-account. */
-export function defaultServiceAccount(project: string, env: Env): string {
-  const result = lookup(['projects', 'describe', project, '--format=value(projectNumber)'], env);
-  const number = result.stdout.trim();
-  if (result.status !== 0 || !/^\d+$/.test(number)) {
+/**
+ * The project and region set in gcloud's configuration (or its CLOUDSDK_* variables). Read with
+ * `config list`, which shows only what was set: `config get-value functions/region` prints
+ * gcloud's built-in default, us-central1, when nothing is set, and a deploy must not go there
+ * unasked.
+ */
+function readGcloudConfig(env: Env): {project: string | null; region: string | null} {
+  const result = lookup(['config', 'list', '--format=json'], env);
+  if (result.status !== 0) {
+    throw new DeployError(`cannot read gcloud's configuration: ${errorLine(result.stderr)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(result.stdout);
+  } catch {
     throw new DeployError(
-      `cannot read the project number of ${project} (${errorLine(result.stderr)}); pass --service-account=EMAIL`,
+      "cannot read gcloud's configuration: `gcloud config list` printed no JSON",
     );
   }
-  // https://cloud.google.com/compute/docs/access/service-accounts#default_service_account
-  return `${number}-compute@developer.gserviceaccount.com`;
+  return {
+    project: property(json, 'core', 'project'),
+    region: property(json, 'functions', 'region'),
+  };
 }
 
-function readConfigValue(property: string, env: Env): string | null {
-  const result = lookup(['config', 'get-value', property], env);
-  const value = result.stdout.trim();
-  // gcloud prints "(unset)" (on stderr, in older versions on stdout) for a property never set.
-  if (result.status !== 0 || value === '' || value === '(unset)') return null;
-  return value;
+function property(json: unknown, section: string, name: string): string | null {
+  if (typeof json !== 'object' || json === null || !(section in json)) return null;
+  const values: unknown = Reflect.get(json, section);
+  if (typeof values !== 'object' || values === null || !(name in values)) return null;
+  const value: unknown = Reflect.get(values, name);
+  return typeof value === 'string' && value !== '' ? value : null;
 }
 
 function missing(flag: string, configure: string): never {

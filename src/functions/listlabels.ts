@@ -1,5 +1,5 @@
 import type {HttpFunction, Request, Response} from '@google-cloud/functions-framework';
-import {createBearerLabels, readBearerToken, sendBearerError} from '../bearer.js';
+import {createBearerLabels, labelsJson, readBearerToken, sendBearerError} from '../bearer.js';
 import type {Config} from '../config.js';
 import {createCsrf} from '../csrf.js';
 import {createLabelsReader, logLabelsOutcome} from '../gmail-labels.js';
@@ -68,10 +68,9 @@ export function listlabels(config: Config): HttpFunction {
       case 'rejected':
         return sendProblem(req, res, {...PROBLEMS.gmailRejected, action: tryAgain});
     }
-    const labels = outcome.labels.map(({id, name, type}) => ({id, name, type}));
-    if (wantsJson(req)) return sendJson(res, 200, {count: labels.length, labels});
+    if (wantsJson(req)) return sendJson(res, 200, labelsJson(outcome.value));
     const signOut = {action: `${config.baseUrl}/oauth2signout`, csrf: csrf.tokenFor(session.id)};
-    sendPage(res, 200, renderLabelsPage(labels, signOut));
+    sendPage(res, 200, renderLabelsPage(outcome.value, signOut));
   };
 
   /** A new access token for an expiring session, re-sealed; or why there is none. */

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import {after, before, describe, it, type TestContext} from 'node:test';
 import {gzipSync} from 'node:zlib';
+import {SECURITY_HEADERS} from '../../src/http.js';
+import {COOKIE_SECRET} from '../support/harness.js';
 import {newCanary, startHostileHarness, type HostileHarness} from '../support/hostile-harness.js';
-import type {RawRequest} from '../support/raw-http.js';
+import {startFramework, type FrameworkProcess} from '../support/framework-process.js';
+import {sendRaw, type RawRequest, type RawResponse} from '../support/raw-http.js';
 
 const CANARY = newCanary();
 const form = 'application/x-www-form-urlencoded';
@@ -18,31 +21,16 @@ const post = (
   body,
 });
 
-// Answered before any function runs: by Node's HTTP parser (431), by the body parsers that
-// functions-framework puts in front of every function (400, 413, 415), or by its router (404).
-// None carries our security headers; each must still be a 4xx that says nothing of the request.
-const CASES: {name: string; status: number; req: RawRequest}[] = [
-  {
-    name: 'a 20 KB Cookie header',
-    status: 431,
-    req: {
-      method: 'GET',
-      path: '/listlabels',
-      headers: {cookie: `a=${'A'.repeat(20_000)}${CANARY}`},
-    },
-  },
-  {
-    name: 'a 20 KB request-target',
-    status: 431,
-    req: {method: 'GET', path: `/oauth2callback?code=${'a'.repeat(20_000)}${CANARY}`, headers: {}},
-  },
+// Bodies that the parsers functions-framework puts in front of every function refuse (400, 413,
+// 415) before our code runs. The canary is in the body, or in the header the parser quotes.
+const BODIES: {name: string; status: number; req: RawRequest}[] = [
   {name: 'malformed JSON', status: 400, req: post(json, `{"csrf": "${CANARY}`)},
   {name: 'JSON null (strict mode)', status: 400, req: post(json, 'null')},
   {name: 'JSON nested 100,000 deep', status: 400, req: post(json, '['.repeat(100_000) + CANARY)},
   {
     name: 'an unknown Content-Encoding',
     status: 415,
-    req: post(json, `{"csrf":"${CANARY}"}`, {'content-encoding': 'compress'}),
+    req: post(json, `{"csrf":"${CANARY}"}`, {'content-encoding': `x-${CANARY}`}),
   },
   {
     name: 'a corrupt gzip body',
@@ -56,7 +44,11 @@ const CASES: {name: string; status: number; req: RawRequest}[] = [
       'content-encoding': 'gzip',
     }),
   },
-  {name: 'an unknown charset', status: 415, req: post(`${json}; charset=klingon`, '{}')},
+  {
+    name: 'an unknown charset',
+    status: 415,
+    req: post(`${json}; charset=${CANARY}`, `{"csrf":"${CANARY}"}`),
+  },
   {
     name: '1,500 form fields',
     status: 413,
@@ -67,19 +59,48 @@ const CASES: {name: string; status: number; req: RawRequest}[] = [
     status: 400,
     req: post(form, `csrf${'[a]'.repeat(40)}=${CANARY}`),
   },
-  {name: '/favicon.ico', status: 404, req: {method: 'GET', path: '/favicon.ico', headers: {}}},
-  {name: 'OPTIONS *', status: 404, req: {method: 'OPTIONS', path: '*', headers: {}}},
+  {name: 'malformed JSON to a GET', status: 400, req: {...post(json, '{'), method: 'GET'}},
 ];
 
-/** What Express writes to stderr while `fn` runs (kept out of the test output). */
-async function stderrOf(t: TestContext, fn: () => Promise<void>): Promise<string> {
+const TITLES: Readonly<Record<number, string>> = {
+  400: 'This request could not be read',
+  413: 'This request is too large',
+  415: 'This request could not be read',
+};
+
+/** Asserts an answer is ours: status, every security header, our page, nothing of the request. */
+function assertOurRefusal(response: RawResponse, status: number): void {
+  assert.equal(response.status, status);
+  for (const [name, value] of Object.entries(SECURITY_HEADERS))
+    assert.equal(response.headers[name.toLowerCase()], value, name);
+  const everything = (JSON.stringify(response.headers) + response.text).toLowerCase();
+  assert.ok(!everything.includes(CANARY), 'the request is reflected');
+  assert.doesNotMatch(response.text, /\bat .*\(|node_modules|Error:|SyntaxError/);
+  assert.equal(response.headers['content-type'], 'text/html; charset=utf-8');
+  assert.ok(response.text.includes(`<h1>${TITLES[status]}</h1>`), response.text);
+}
+
+/** What the process writes to stdout and stderr while `fn` runs and just after. */
+async function outputOf(t: TestContext, fn: () => Promise<void>): Promise<string> {
   let written = '';
-  t.mock.method(process.stderr, 'write', (chunk: string | Uint8Array): boolean => {
-    written += String(chunk);
-    return true;
-  });
-  await fn();
-  t.mock.restoreAll();
+  // Strings only: the test runner's own reports to its parent go through stdout as bytes.
+  const capture = (stream: NodeJS.WriteStream) => {
+    const write = stream.write.bind(stream);
+    t.mock.method(stream, 'write', (chunk: string | Uint8Array): boolean => {
+      if (typeof chunk !== 'string') return write(chunk);
+      written += chunk;
+      return true;
+    });
+  };
+  capture(process.stdout);
+  capture(process.stderr);
+  try {
+    await fn();
+    // Express's logerror() ran in a setImmediate() after its answer.
+    await new Promise(resolve => setTimeout(resolve, 20));
+  } finally {
+    t.mock.restoreAll();
+  }
   return written;
 }
 
@@ -90,27 +111,99 @@ describe('requests answered before any function runs', () => {
   });
   after(() => x.close());
 
-  for (const c of CASES) {
-    it(`${c.name} gets a bare ${c.status} without a stack trace or the request's text`, async t => {
-      await stderrOf(t, async () => {
-        const response = await x.raw.send('oauth2signout', c.req);
-        assert.equal(response.status, c.status);
-        assert.ok(!response.text.includes(CANARY), 'the request is reflected');
-        assert.doesNotMatch(response.text, /\bat .*\(|node_modules|Error:|SyntaxError/);
-        if (response.text !== '')
-          assert.equal(response.headers['content-type'], 'text/html; charset=utf-8');
+  for (const c of BODIES) {
+    it(`${c.name} gets our ${c.status} page with our headers, and no log line quotes it`, async t => {
+      const output = await outputOf(t, async () => {
+        assertOurRefusal(await x.raw.send('oauth2signout', c.req), c.status);
       });
+      assert.ok(!output.toLowerCase().includes(CANARY), `the request is in the logs: ${output}`);
+      assert.match(output, new RegExp(`"status":${c.status},.*"event":"request_refused"`));
     });
   }
 
-  it(
-    'a malformed body is not copied into the logs',
-    {todo: "Express's logerror() prints body-parser's error with the raw body to stderr"},
-    async t => {
-      const written = await stderrOf(t, async () => {
-        await x.raw.send('oauth2signout', post(json, `{"csrf": "${CANARY}`));
+  it('a refused body gets a JSON problem when the client asks for JSON', async t => {
+    const req = post(json, `{"csrf": "${CANARY}`, {accept: 'application/json'});
+    await outputOf(t, async () => {
+      const response = await x.raw.send('oauth2signout', req);
+      assert.equal(response.status, 400);
+      assert.equal(response.headers['content-type'], 'application/json; charset=utf-8');
+      assert.equal(response.headers['x-frame-options'], 'DENY');
+      assert.deepEqual(JSON.parse(response.text), {
+        error: 'invalid_request',
+        message: 'Its body is not valid JSON, form or text data, or its compression is broken.',
       });
-      assert.ok(!written.includes(CANARY), 'the body is in stderr');
+    });
+  });
+
+  it('a request-target outside every route (OPTIONS *) gets our 404 page with our headers', async () => {
+    const response = await x.send('oauth2signout', {method: 'OPTIONS', path: '*', headers: {}});
+    assert.equal(response.status, 404);
+    assert.match(response.text, /<h1>Nothing here<\/h1>/);
+  });
+
+  // Answered by Node's HTTP parser (431) and by functions-framework's ignored routes (404), both
+  // before Express's error path: bare answers of no content that we cannot give headers to.
+  const BARE: {name: string; status: number; req: RawRequest}[] = [
+    {
+      name: 'a 20 KB Cookie header',
+      status: 431,
+      req: {
+        method: 'GET',
+        path: '/listlabels',
+        headers: {cookie: `a=${'A'.repeat(20_000)}${CANARY}`},
+      },
     },
-  );
+    {
+      name: 'a 20 KB request-target',
+      status: 431,
+      req: {
+        method: 'GET',
+        path: `/oauth2callback?code=${'a'.repeat(20_000)}${CANARY}`,
+        headers: {},
+      },
+    },
+    {name: '/favicon.ico', status: 404, req: {method: 'GET', path: '/favicon.ico', headers: {}}},
+  ];
+  for (const c of BARE) {
+    it(`${c.name} gets a bare ${c.status} with an empty body`, async () => {
+      const response = await x.raw.send('oauth2signout', c.req);
+      assert.equal(response.status, c.status);
+      assert.equal(response.text, '');
+    });
+  }
+});
+
+// As deployed: functions-framework in its own process loading the bundle (package.json "main").
+describe('a functions-framework process refusing bodies', () => {
+  let fn: FrameworkProcess;
+  before(async () => {
+    fn = await startFramework('oauth2signout', {
+      BASE_URL: 'http://localhost:8080',
+      COOKIE_SECRET,
+      // No request here reaches a function, so none calls Google; a closed port all the same.
+      GOOGLE_EMULATOR_URL: 'http://127.0.0.1:9',
+      GOOGLE_CLIENT_ID: 'framework-answers.apps.googleusercontent.com',
+      GOOGLE_CLIENT_SECRET: 'framework-answers-secret',
+    });
+  });
+  after(() => fn.stop());
+
+  it('a functions-framework process answers every refused body itself and prints none of them', async () => {
+    const {hostname, port} = new URL(fn.url);
+    for (const c of BODIES) {
+      const response = await sendRaw({host: hostname, port: Number(port), agent: false}, c.req);
+      assertOurRefusal(response, c.status);
+    }
+    // Each refusal logs one line; Express's logerror() would print in a setImmediate() after.
+    const deadline = Date.now() + 5_000;
+    const refused = (): number => fn.output().match(/"event":"request_refused"/g)?.length ?? 0;
+    while (refused() < BODIES.length && Date.now() < deadline) {
+      await new Promise(resolve => setTimeout(resolve, 50));
+    }
+    await new Promise(resolve => setTimeout(resolve, 100));
+    const output = fn.output();
+    assert.equal(refused(), BODIES.length, output);
+    assert.ok(!output.toLowerCase().includes(CANARY), `the request is in the output: ${output}`);
+    assert.doesNotMatch(output, /^\s+at /m, 'a stack trace is printed');
+  });
 });

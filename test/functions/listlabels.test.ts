@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import {after, afterEach, before, describe, it} from 'node:test';
 import {parseSetCookie} from 'cookie';
-import {escapeHtml} from '../../src/html.js';
 import {EAGER_REFRESH_MS} from '../../src/oauth-client.js';
 import {createTokenCookies, type Session} from '../../src/token-cookie.js';
 import {setCookies, signIn, startHarness, type Harness} from '../support/harness.js';
+import {captureLogs} from '../support/response-checks.js';
 
 const GMAIL = 'https://www.googleapis.com/auth/gmail.readonly';
 const HOSTILE_LABEL = '<img src=x onerror=alert(1)>';
@@ -38,27 +38,151 @@ describe('listlabels', () => {
       return parsed.name === 'oauth2_session' && parsed.value === '' && parsed.maxAge === 0;
     });
 
-  it('listlabels renders every label of the signed-in account as HTML', async () => {
+  // The default account's labels as the page lists them (src/label-list.ts): Gmail's menu order,
+  // the categories, the rest; then user labels by name, Work/Projects under a "Work" parent row.
+  const PAGE_ROWS = [
+    'Inbox',
+    'Starred',
+    'Important',
+    'Sent',
+    'Drafts',
+    'Spam',
+    'Trash',
+    'Personal',
+    'Social',
+    'Promotions',
+    'Updates',
+    'Forums',
+    'Chats',
+    'Unread',
+    'Family &amp; Friends',
+    'Receipts',
+    'Travel',
+    'Work',
+    'Projects',
+  ];
+  const rowsOf = (text: string): string[] =>
+    [...text.matchAll(/<li><span[^>]*>([^<]*)<\/span>/g)].map(match => match[1]!);
+
+  it("listlabels renders every label of the signed-in account as HTML, in Gmail's order", async () => {
     const response = await h.labels.get('/listlabels').set('Cookie', session).expect(200);
     assert.equal(response.headers['content-type'], 'text/html; charset=utf-8');
     const account = h.emulator.accounts[0]!;
     assert.match(response.text, new RegExp(`${account.labels.length} labels`));
-    for (const label of account.labels)
-      assert.ok(response.text.includes(`<li><span>${escapeHtml(label.name)}</span>`), label.name);
+    assert.deepEqual(rowsOf(response.text), PAGE_ROWS);
+    assert.ok(
+      response.text.includes('<span class="note" title="Not a label of its own">Work</span>'),
+    );
   });
 
-  it('listlabels answers JSON with count and id/name/type for Accept: application/json', async () => {
+  it('listlabels names the signed-in account (users.getProfile) above the labels', async () => {
+    const response = await h.labels.get('/listlabels').set('Cookie', session).expect(200);
+    assert.ok(response.text.includes('<p>Signed in as <strong>alex@example.com</strong></p>'));
+  });
+
+  it('listlabels asks for the labels and the profile once each, at the same time, for a new session', async () => {
+    const fresh = await signIn(h);
+    const before = h.emulator.requests.length;
+    // Each answer takes 300 ms: one after the other they would take 600 ms.
+    h.emulator.fault('labels', {delayMs: 300});
+    h.emulator.fault('profile', {delayMs: 300});
+    const started = Date.now();
+    const response = await h.labels.get('/listlabels').set('Cookie', fresh).expect(200);
+    const elapsed = Date.now() - started;
+    assert.match(response.text, /Signed in as/);
+    const routes = h.emulator.requests.slice(before).map(r => `${r.route} ${r.path}`);
+    assert.deepEqual(routes.sort(), [
+      'labels /gmail/v1/users/me/labels',
+      'profile /gmail/v1/users/me/profile',
+    ]);
+    assert.ok(elapsed < 550, `answered in ${elapsed} ms`);
+  });
+
+  it('listlabels asks for the profile once per session: later pages reuse the address', async () => {
+    const fresh = await signIn(h);
+    const profileCalls = (): number =>
+      h.emulator.requests.filter(r => r.route === 'profile').length;
+    const before = profileCalls();
+    for (let i = 0; i < 3; i++) {
+      const response = await h.labels.get('/listlabels').set('Cookie', fresh).expect(200);
+      assert.ok(response.text.includes('Signed in as <strong>alex@example.com</strong>'));
+    }
+    assert.equal(profileCalls() - before, 1);
+  });
+
+  it('listlabels answers JSON with count, email and id/name/type in page order for Accept: application/json', async () => {
     const response = await h.labels
       .get('/listlabels')
       .set('Cookie', session)
       .set('Accept', 'application/json')
       .expect(200);
     const account = h.emulator.accounts[0]!;
-    assert.deepEqual(response.body, {
-      count: account.labels.length,
-      labels: account.labels.map(({id, name, type}) => ({id, name, type})),
-    });
+    assert.deepEqual(Object.keys(response.body), ['count', 'email', 'labels']);
+    assert.equal(response.body.email, 'alex@example.com');
+    assert.equal(response.body.count, account.labels.length);
+    assert.deepEqual(
+      response.body.labels.map((label: {id: string}) => label.id),
+      [
+        ...['INBOX', 'STARRED', 'IMPORTANT', 'SENT', 'DRAFT', 'SPAM', 'TRASH'],
+        ...['CATEGORY_PERSONAL', 'CATEGORY_SOCIAL', 'CATEGORY_PROMOTIONS', 'CATEGORY_UPDATES'],
+        ...['CATEGORY_FORUMS', 'CHAT', 'UNREAD', 'Label_4', 'Label_1', 'Label_2', 'Label_3'],
+      ],
+    );
+    for (const label of account.labels) {
+      const {id, name, type} = label;
+      assert.deepEqual(
+        response.body.labels.find((l: {id: string}) => l.id === id),
+        {id, name, type},
+      );
+    }
   });
+
+  // A retried failure may outlast the 300 ms the page waits for the address: then it is "late".
+  const profileFailures: [string, Parameters<Harness['emulator']['fault']>[1], RegExp][] = [
+    [
+      '500',
+      {status: 500, reason: 'backendError'},
+      /"outcome":"(late","status":0|unavailable","status":500)/,
+    ],
+    ['401', {status: 401}, /"outcome":"unauthorized","status":0/],
+    [
+      '403 insufficientPermissions',
+      {status: 403, reason: 'insufficientPermissions'},
+      /"outcome":"forbidden","status":0/,
+    ],
+    [
+      'a body without emailAddress',
+      {body: '{"messagesTotal": 3}'},
+      /"outcome":"(late","status":0|unavailable","status":200)/,
+    ],
+    ['a slow answer (2 s)', {delayMs: 2000}, /"outcome":"late","status":0/],
+  ];
+  for (const [name, fault, logged] of profileFailures) {
+    it(`listlabels lists the labels without the address when the profile call fails with ${name}`, async t => {
+      const session = await signIn(h); // a new one: an address once read is remembered
+      const logs = captureLogs(t);
+      h.emulator.fault('profile', {...fault, times: Infinity});
+      const started = Date.now();
+      const page = await h.labels.get('/listlabels').set('Cookie', session).expect(200);
+      const json = await h.labels
+        .get('/listlabels')
+        .set('Cookie', session)
+        .set('Accept', 'application/json')
+        .expect(200);
+      const elapsed = Date.now() - started;
+      assert.deepEqual(rowsOf(page.text), PAGE_ROWS);
+      assert.doesNotMatch(page.text, /Signed in as/);
+      assert.equal(json.body.email, null);
+      assert.equal(json.body.count, h.emulator.accounts[0]!.labels.length);
+      assert.ok(!sessionCleared(page) && !sessionCleared(json), 'the session is kept');
+      // Two requests, each the labels' time plus at most the 300 ms grace: not the Gmail
+      // budget (1.5 s) that a profile call retried to its end would take.
+      assert.ok(elapsed < h.config.gmailBudgetMs, `answered in ${elapsed} ms`);
+      const lines = logs.filter(line => line.includes('"event":"gmail_profile_error"'));
+      assert.equal(lines.length, 2, `one line per request: ${logs.join('')}`);
+      for (const line of lines) assert.match(line, logged);
+    });
+  }
 
   it('listlabels shows a label named with markup as text', async () => {
     h.emulator.accounts[0]!.labels.push({

@@ -375,7 +375,7 @@ describe('oauth2signout with a refresh token (ACCESS_TYPE=offline)', () => {
         grant_type: 'refresh_token',
         refresh_token: refreshToken!,
         client_id: h.config.clientId,
-        client_secret: h.config.clientSecret,
+        client_secret: h.config.clientSecret ?? '',
       }),
     });
     assert.equal(refresh.status, 400);

@@ -1,4 +1,4 @@
-import {appendFileSync, readFileSync} from 'node:fs';
+import {appendFileSync, existsSync, readFileSync, writeFileSync} from 'node:fs';
 
 /**
  * A stand-in for the `gcloud` CLI (see fake-gcloud-install.ts). It appends each call, with what
@@ -11,19 +11,45 @@ function fakeGcloud(args: readonly string[], env = process.env): number {
     appendFileSync(env.FAKE_GCLOUD_LOG, JSON.stringify({args, stdin}) + '\n');
   const [group, verb, subject] = args;
   const command = `${group} ${verb}`;
-  if (command === 'config get-value') {
-    const value = subject === 'project' ? env.FAKE_GCLOUD_PROJECT : env.FAKE_GCLOUD_REGION;
-    // Like gcloud: an unset property prints nothing on stdout and "(unset)" on stderr.
-    if (value === undefined) process.stderr.write('(unset)\n');
-    else process.stdout.write(`${value}\n`);
-    return 0;
+  if (command === 'config list') return listConfig(env);
+  // gcloud's own words when no account is signed in (gcloud 528).
+  if (env.FAKE_GCLOUD_SIGNED_OUT) {
+    return fail(
+      'You do not currently have an active account selected.\nPlease run:\n\n  $ gcloud auth login\n',
+    );
   }
-  if (command === 'projects describe') {
-    if (!env.FAKE_GCLOUD_PROJECT_NUMBER) return fail(`NOT_FOUND: project ${subject} not found`);
-    process.stdout.write(`${env.FAKE_GCLOUD_PROJECT_NUMBER}\n`);
-    return 0;
+  if (command === 'iam service-accounts' && subject === 'list') {
+    return print(listOf(env.FAKE_GCLOUD_ACCOUNTS));
+  }
+  if (command === 'functions list') {
+    return print(
+      listOf(env.FAKE_GCLOUD_FUNCTIONS).map(name => `projects/p/locations/r/functions/${name}`),
+    );
   }
   if (command === 'secrets describe') return describeSecret(subject ?? '', env);
+  if (command === 'secrets get-iam-policy') {
+    // Every secret has the readers listed in FAKE_GCLOUD_READERS (members, comma-separated).
+    const members = listOf(env.FAKE_GCLOUD_READERS);
+    const role = 'roles/secretmanager.secretAccessor';
+    process.stdout.write(JSON.stringify({bindings: [{role, members}], etag: 'BwY=', version: 1}));
+    return 0;
+  }
+  if (command === 'secrets versions' && subject === 'access') {
+    if (!listOf(env.FAKE_GCLOUD_SECRETS).includes('oauth-client-secret')) {
+      return fail(
+        'NOT_FOUND: Secret [projects/1/secrets/oauth-client-secret] not found or has no versions.',
+      );
+    }
+    process.stdout.write(env.FAKE_GCLOUD_CLIENT_JSON ?? '');
+    return 0;
+  }
+  if (env.FAKE_GCLOUD_FAIL_ONCE && args.join(' ').startsWith(env.FAKE_GCLOUD_FAIL_ONCE)) {
+    const marker = `${env.FAKE_GCLOUD_LOG}.failed-once`;
+    if (!existsSync(marker)) {
+      writeFileSync(marker, '');
+      return fail(`INVALID_ARGUMENT: Service account ${subject ?? ''} does not exist.`);
+    }
+  }
   if (env.FAKE_GCLOUD_FAIL && args.join(' ').startsWith(env.FAKE_GCLOUD_FAIL)) {
     return fail(`INVALID_ARGUMENT: failing on purpose (${env.FAKE_GCLOUD_FAIL})`);
   }
@@ -39,8 +65,28 @@ const CHANGES = new Set([
   'services enable',
   'secrets create',
   'secrets add-iam-policy-binding',
+  'iam service-accounts',
   'functions deploy',
+  'functions delete',
 ]);
+
+/** Like `gcloud config list --format=json`: only the properties that were set. */
+function listConfig(env: NodeJS.ProcessEnv): number {
+  const config: Record<string, Record<string, string>> = {core: {disable_prompts: '1'}};
+  if (env.FAKE_GCLOUD_PROJECT !== undefined) config.core!.project = env.FAKE_GCLOUD_PROJECT;
+  if (env.FAKE_GCLOUD_REGION !== undefined) config.functions = {region: env.FAKE_GCLOUD_REGION};
+  process.stdout.write(JSON.stringify(config, null, 2) + '\n');
+  return 0;
+}
+
+function listOf(value: string | undefined): string[] {
+  return (value ?? '').split(',').filter(item => item !== '');
+}
+
+function print(lines: readonly string[]): number {
+  process.stdout.write(lines.map(line => `${line}\n`).join(''));
+  return 0;
+}
 
 function describeSecret(name: string, env: NodeJS.ProcessEnv): number {
   if (env.FAKE_GCLOUD_SECRET_MANAGER === 'disabled') {
@@ -51,8 +97,7 @@ function describeSecret(name: string, env: NodeJS.ProcessEnv): number {
   if (env.FAKE_GCLOUD_SECRET_MANAGER === 'denied') {
     return fail(`PERMISSION_DENIED: Permission 'secretmanager.secrets.get' denied for ${name}`);
   }
-  const existing = (env.FAKE_GCLOUD_SECRETS ?? '').split(',');
-  if (!existing.includes(name)) {
+  if (!listOf(env.FAKE_GCLOUD_SECRETS).includes(name)) {
     return fail(`NOT_FOUND: Secret [projects/1/secrets/${name}] not found or has no versions.`);
   }
   process.stdout.write(`projects/1/secrets/${name}\n`);

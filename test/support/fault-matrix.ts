@@ -22,7 +22,7 @@ export const MATRIX_CONFIG = {
   gmailBudgetMs: 1000,
 } as const satisfies Partial<Config>;
 
-/** The faults, named as in the README table. Each stays until cleared: Google keeps failing. */
+/** The faults, named as in the table of docs/reliability.md. Each stays until cleared: Google keeps failing. */
 export const FAULTS = {
   '500': {status: 500},
   '502': {status: 502},
@@ -74,7 +74,7 @@ const ONE_CALL = MATRIX_CONFIG.googleTimeoutMs + 1000;
 const BUDGET = MATRIX_CONFIG.gmailBudgetMs + 1000;
 const P = PROBLEMS;
 const SIGN_IN = SIGN_IN_AGAIN;
-const RETRIED = [2, 4] as const; // gmail-labels.ts: up to 4 attempts; the first backoff always fits
+const RETRIED = [2, 4] as const; // gmail-call.ts: up to 4 attempts; the first backoff always fits
 const TIMED_OUT = [1, 4] as const; // each attempt takes the timeout, so the backoff may not fit
 
 type Cells = readonly [
@@ -175,7 +175,7 @@ export function attemptsText(row: FaultRow): string {
   return min === max ? `${min} attempts` : `${min}–${max} attempts`;
 }
 
-/** The matrix as a markdown table (fault × call), for the README. */
+/** The matrix as a markdown table (fault × call), for docs/reliability.md. */
 export function faultMatrixMarkdown(rows: readonly FaultRow[] = FAULT_MATRIX): string {
   const calls: FaultedCall[] = ['exchange', 'refresh', 'gmail'];
   const faults = [...new Set(rows.map(row => row.fault))];

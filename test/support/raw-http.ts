@@ -50,31 +50,7 @@ export async function listenRaw(names: readonly string[]): Promise<RawServers> {
     send(name, req) {
       const entry = servers.get(name);
       if (entry === undefined) throw new Error(`${name} is not served`);
-      return new Promise((resolve, reject) => {
-        // Node's client sends a GET's body without Content-Length: the server would read it as the next request.
-        const length =
-          req.body === undefined ? {} : {'content-length': Buffer.byteLength(req.body)};
-        const options = {
-          ...req,
-          host: '127.0.0.1',
-          port: entry.port,
-          agent,
-          headers: {...length, ...req.headers},
-        };
-        const outgoing = request(options, response => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () =>
-            resolve({
-              status: response.statusCode ?? 0,
-              headers: response.headers,
-              text: Buffer.concat(chunks).toString('utf8'),
-            }),
-          );
-        });
-        outgoing.on('error', reject);
-        outgoing.end(req.body);
-      });
+      return sendRaw({host: '127.0.0.1', port: entry.port, agent}, req);
     },
     async close() {
       agent.destroy();
@@ -85,4 +61,29 @@ export async function listenRaw(names: readonly string[]): Promise<RawServers> {
       }
     },
   };
+}
+
+/** Sends one request as given to `host:port` (through `agent`) and reads the whole answer. */
+export function sendRaw(
+  target: {host: string; port: number; agent: Agent | false},
+  req: RawRequest,
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    // Node's client sends a GET's body without Content-Length: the server would read it as the next request.
+    const length = req.body === undefined ? {} : {'content-length': Buffer.byteLength(req.body)};
+    const options = {...req, ...target, headers: {...length, ...req.headers}};
+    const outgoing = request(options, response => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          text: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+    });
+    outgoing.on('error', reject);
+    outgoing.end(req.body);
+  });
 }

@@ -1,5 +1,6 @@
 import {systemLabels} from '../../emulator/defaults.js';
 import type {EmulatorAccount} from '../../emulator/index.js';
+import {arrangeLabels, flattenLabels} from '../../src/label-list.js';
 
 const NAMES = ['ana', 'ben', 'chen', 'dara', 'eli'];
 
@@ -22,11 +23,19 @@ export function distinctAccounts(): EmulatorAccount[] {
   }));
 }
 
-/** What listlabels answers in JSON for this account. */
+/**
+ * What listlabels answers in JSON for this account: the labels in the page's order (pinned by
+ * test/label-list.test.ts) and the account's address.
+ */
 export function expectedLabelsJson(account: EmulatorAccount): {
   count: number;
+  email: string;
   labels: {id: string; name: string; type: string}[];
 } {
-  const labels = account.labels.map(({id, name, type}) => ({id, name, type}));
-  return {count: labels.length, labels};
+  const labels = flattenLabels(arrangeLabels(account.labels)).map(({id, name, type}) => ({
+    id,
+    name,
+    type,
+  }));
+  return {count: labels.length, email: account.email, labels};
 }
