@@ -162,13 +162,15 @@ export function parseCookieSecrets(value: string | undefined): Buffer[] | null {
 }
 
 /**
- * A cheap test that a key came from a random generator. For 32 random bytes the chance of
- * failing it is below one in a million (see test/config-values.test.ts); a typed passphrase
- * or a run of one byte fails it.
+ * A cheap test that a key came from a random generator: enough different bytes and characters,
+ * both cases, not printable text. 32 random bytes fail it less than once in a million (none of
+ * 10^6 did); a typed passphrase, a password encoded as base64 or a run of one byte fail it.
  */
 function looksRandom(text: string, key: Buffer): boolean {
   const distinctBytes = new Set(key).size;
   const distinctChars = new Set(text.replace(/=+$/, '')).size;
   const mixedCase = /[a-z]/.test(text) && /[A-Z]/.test(text);
-  return distinctBytes >= 16 && distinctChars >= 20 && mixedCase;
+  // A password encoded as base64 decodes to printable text: 32 random bytes do so once in 10^14.
+  const printable = key.every(byte => byte >= 0x20 && byte <= 0x7e);
+  return distinctBytes >= 16 && distinctChars >= 20 && mixedCase && !printable;
 }

@@ -1,3 +1,4 @@
+import {testKey} from './support/harness.js';
 import assert from 'node:assert/strict';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -5,8 +6,8 @@ import {join} from 'node:path';
 import {after, describe, it} from 'node:test';
 import {ConfigError, loadConfig} from '../src/config.js';
 
-const KEY_A = Buffer.alloc(32, 1).toString('base64');
-const KEY_B = Buffer.alloc(48, 2).toString('base64url');
+const KEY_A = testKey('a').toString('base64');
+const KEY_B = Buffer.concat([testKey('b'), testKey('b2').subarray(0, 16)]).toString('base64url');
 const CLIENT = {
   GOOGLE_CLIENT_ID: 'id.apps.googleusercontent.com',
   GOOGLE_CLIENT_SECRET: 'shh',
@@ -54,7 +55,10 @@ describe('loadConfig()', () => {
     assert.equal(config.baseUrl, 'https://example.com/app');
     assert.equal(config.redirectUri, 'https://example.com/app/oauth2callback');
     assert.equal(config.secureCookies, true);
-    assert.deepEqual(config.cookieSecrets, [Buffer.alloc(32, 1), Buffer.alloc(48, 2)]);
+    assert.deepEqual(config.cookieSecrets, [
+      Buffer.from(KEY_A, 'base64'),
+      Buffer.from(KEY_B, 'base64url'),
+    ]);
     assert.deepEqual(config.warnings, []);
   });
 

@@ -1,3 +1,4 @@
+import {testKey} from './support/harness.js';
 import assert from 'node:assert/strict';
 import {inspect} from 'node:util';
 import {after, before, beforeEach, describe, it} from 'node:test';
@@ -226,6 +227,6 @@ function configFor(emulatorUrl: string): Config {
     GOOGLE_CLIENT_SECRET: SECRET.clientSecret,
     GOOGLE_EMULATOR_URL: emulatorUrl,
     BASE_URL: 'http://localhost:8080',
-    COOKIE_SECRET: Buffer.alloc(32, 7).toString('base64'),
+    COOKIE_SECRET: testKey('oauth-client').toString('base64'),
   });
 }

@@ -1,3 +1,4 @@
+import {testKey} from './support/harness.js';
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {loadConfig} from '../src/config.js';
@@ -8,6 +9,7 @@ const env = {
   GOOGLE_CLIENT_ID: 'id',
   GOOGLE_CLIENT_SECRET: 'secret',
   BASE_URL: 'https://r-p.cloudfunctions.net',
+  COOKIE_SECRET: testKey('sign-in').toString('base64'),
 };
 
 describe('sign-in', () => {

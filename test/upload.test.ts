@@ -1,3 +1,4 @@
+import {testKey} from './support/harness.js';
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
 import {
@@ -46,7 +47,7 @@ const UPLOAD = listUpload(loadRules());
 // Google's own endpoints: the bundle must serve without the emulator (oauth2init makes no call).
 const DEPLOYED_LIKE_ENV = {
   BASE_URL: 'http://localhost:8080',
-  COOKIE_SECRET: Buffer.alloc(32, 1).toString('base64'),
+  COOKIE_SECRET: testKey('upload').toString('base64'),
   GOOGLE_CLIENT_ID: 'upload-test.apps.googleusercontent.com',
   GOOGLE_CLIENT_SECRET: 'upload-test-secret',
 };

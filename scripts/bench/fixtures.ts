@@ -1,3 +1,4 @@
+import {createHash} from 'node:crypto';
 import {spawn, type ChildProcess} from 'node:child_process';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
@@ -13,7 +14,7 @@ import type {Probe} from './processes.js';
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BASELINES = fileURLToPath(new URL('../../bench-baselines/', import.meta.url));
 // A fixed, made-up key: the benchmark seals its own cookies, nothing real is at stake.
-const COOKIE_SECRET = Buffer.alloc(32, 7).toString('base64');
+const COOKIE_SECRET = createHash('sha256').update('bench cookie key').digest('base64');
 
 /** The emulator in its own process. */
 export interface EmulatorProcess {

@@ -30,7 +30,9 @@ describe('listlabels', () => {
       scope: GMAIL,
       ...s,
     };
-    return (await cookies.sealSession(full))!.split(';')[0]!;
+    // Sealed while it was still valid: sealSession() seals nothing that has already ended.
+    const sealedAt = Math.min(Date.now(), full.expiresAt - 60_000);
+    return (await cookies.sealSession(full, sealedAt))!.split(';')[0]!;
   };
   const sessionCleared = (response: {headers: Record<string, unknown>}): boolean =>
     setCookies(response).some(c => {
@@ -144,11 +146,12 @@ describe('listlabels', () => {
       {status: 500, reason: 'backendError'},
       /"outcome":"(late","status":0|unavailable","status":500)/,
     ],
-    ['401', {status: 401}, /"outcome":"unauthorized","status":0/],
+    // Gmail's own status, not 0.
+    ['401', {status: 401}, /"outcome":"unauthorized","status":401/],
     [
       '403 insufficientPermissions',
       {status: 403, reason: 'insufficientPermissions'},
-      /"outcome":"forbidden","status":0/,
+      /"outcome":"forbidden","status":403/,
     ],
     [
       'a body without emailAddress',
