@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
 import {after, describe, it} from 'node:test';
 import {ConfigError, loadConfig} from '../src/config.js';
 
@@ -12,6 +13,9 @@ const CLIENT = {
   GOOGLE_CLIENT_ID: 'id.apps.googleusercontent.com',
   GOOGLE_CLIENT_SECRET: 'shh',
 };
+const EXAMPLE_CLIENT_FILE = fileURLToPath(
+  new URL('../../client_secret.example.json', import.meta.url),
+);
 const dir = mkdtempSync(join(tmpdir(), 'config-test-'));
 
 function secretFile(name: string, content: unknown): string {
@@ -223,6 +227,19 @@ describe('loadConfig()', () => {
       },
       variable: 'CLIENT_SECRET_PATH',
       message: /no web.client_secret/,
+    },
+    {
+      name: "the repository's client_secret.example.json",
+      env: {CLIENT_SECRET_PATH: EXAMPLE_CLIENT_FILE},
+      variable: 'CLIENT_SECRET_PATH',
+      message:
+        /client_secret\.example\.json is the example \(client_secret\.example\.json\); download your own/,
+    },
+    {
+      name: 'an https BASE_URL without COOKIE_SECRET, off Cloud Functions',
+      env: {...CLIENT, BASE_URL: 'https://labels.example.com'},
+      variable: 'COOKIE_SECRET',
+      message: /required with an https BASE_URL; make one with: openssl rand -base64 32/,
     },
     {
       name: 'deployed without COOKIE_SECRET',
