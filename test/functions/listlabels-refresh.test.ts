@@ -13,6 +13,8 @@ import {
 import {expectedLabelsJson} from '../support/users.js';
 
 const GMAIL = 'https://www.googleapis.com/auth/gmail.readonly';
+// SESSION_LIFETIME_DAYS' default, which the harness keeps.
+const THIRTY_DAYS_MS = 30 * 24 * 3600_000;
 
 describe('long sessions (ACCESS_TYPE=offline)', () => {
   let h: Harness;
@@ -223,6 +225,64 @@ describe('long sessions (ACCESS_TYPE=offline)', () => {
       await h.labels.get('/listlabels').set('Cookie', cookie).expect(200);
     });
   }
+
+  /**
+   * A refreshable session signed in `signedInAgoMs` ago whose access token expires in a minute,
+   * as its cookie was last sealed `sealedAgoMs` ago (at sign-in or at the last refresh).
+   */
+  const sessionSignedIn = async (
+    signedInAgoMs: number,
+    sealedAgoMs: number,
+  ): Promise<{cookie: string; session: Session}> => {
+    const now = Date.now();
+    const session: Session = {
+      id: 'old-session',
+      signedInAt: now - signedInAgoMs,
+      accessToken: h.emulator.mintAccessToken({ttlSeconds: 60}),
+      expiresAt: now + 60_000,
+      scope: GMAIL,
+      refreshToken: h.emulator.mintRefreshToken(),
+    };
+    const sealed = createTokenCookies(h.config.cookieSecrets, false, h.config.sessionLifetimeMs);
+    const header = await sealed.sealSession(session, now - sealedAgoMs);
+    assert.ok(header !== null, 'sealed while the session was still on');
+    return {cookie: header.split(';')[0]!, session};
+  };
+
+  it('listlabels refreshes a session signed in 30 days less a minute ago, but its new cookie ends with the session', async () => {
+    const {cookie, session} = await sessionSignedIn(THIRTY_DAYS_MS - 60_000, 0);
+    const before = refreshRequests();
+    const response = await h.labels.get('/listlabels').set('Cookie', cookie).expect(200);
+    assert.match(response.text, /Your Gmail labels/);
+    assert.equal(refreshRequests() - before, 1);
+    const header = setCookies(response).find(c => c.startsWith('oauth2_session='));
+    assert.ok(header !== undefined, 'the refreshed tokens are sealed in a new cookie');
+    const maxAge = parseSetCookie(header).maxAge ?? Infinity;
+    // The refresh renews the access token (an hour), not the session: it ends 30 days after sign-in.
+    assert.ok(maxAge > 50 && maxAge <= 60, `Max-Age=${maxAge}`);
+    const renewed = await cookies().openSession(cookiesFrom([header]));
+    assert.equal(renewed?.signedInAt, session.signedInAt, 'the sign-in time survives a refresh');
+    assert.ok(renewed.expiresAt > Date.now() + 3500_000, 'a new access token');
+    const ended = await cookies().openSession(
+      cookiesFrom([header]),
+      session.signedInAt + THIRTY_DAYS_MS,
+    );
+    assert.equal(ended, null, 'a replayed cookie is refused once the 30 days are over');
+  });
+
+  it('listlabels sends a session signed in 30 days and a second ago to sign in, without a refresh', async () => {
+    // Its cookie was re-sealed by a refresh 55 minutes ago: still fresh, but the session is over.
+    const {cookie} = await sessionSignedIn(THIRTY_DAYS_MS + 1000, 55 * 60_000);
+    const before = h.emulator.requests.length;
+    const response = await h.labels.get('/listlabels').set('Cookie', cookie).expect(302);
+    assert.equal(response.headers.location, 'http://localhost:8080/oauth2init');
+    assert.ok(sessionCleared(response));
+    assert.deepEqual(
+      h.emulator.requests.slice(before).map(r => r.route),
+      [],
+      'neither a refresh nor Gmail',
+    );
+  });
 
   it('listlabels does not refresh an access token with time left', async () => {
     const session: Session = {
