@@ -171,12 +171,55 @@ describe('listlabels with Authorization: Bearer', () => {
     });
   }
 
-  it('listlabels does not cache a failed tokeninfo answer', async () => {
-    const token = h.emulator.mintAccessToken();
-    h.emulator.fault('tokeninfo', {status: 500});
-    await withBearer(token).expect(503);
-    await withBearer(token).expect(200);
-  });
+  // A client retrying a bad token in a loop costs one tokeninfo call per 30 s, not one per request.
+  const repeatedRefusals: [string, () => string, number, 401 | 403, string][] = [
+    [
+      'the same unknown token',
+      () => `ya29.${randomBytes(32).toString('base64url')}`,
+      20,
+      401,
+      'invalid_token',
+    ],
+    [
+      "another app's token",
+      () => h.emulator.mintAccessToken({clientId: OTHER_CLIENT.clientId}),
+      5,
+      401,
+      'invalid_token',
+    ],
+    [
+      'a token without gmail.readonly',
+      () => h.emulator.mintAccessToken({scope: 'openid email'}),
+      5,
+      403,
+      'insufficient_scope',
+    ],
+  ];
+  for (const [name, token, times, status, error] of repeatedRefusals) {
+    it(`listlabels asks tokeninfo once for ${name} sent ${times} times, answering ${status} each time`, async () => {
+      const value = token();
+      const checks = count('tokeninfo');
+      for (let i = 0; i < times; i++) {
+        assertBearerError(await withBearer(value).expect(status), error);
+      }
+      assert.equal(count('tokeninfo') - checks, 1, 'the refusal is reused');
+    });
+  }
+
+  const afterFailure: [string, () => string, 200 | 401][] = [
+    ['a token of ours', () => h.emulator.mintAccessToken(), 200],
+    ['an unknown token', () => `ya29.${randomBytes(32).toString('base64url')}`, 401],
+  ];
+  for (const [name, token, status] of afterFailure) {
+    it(`listlabels does not cache a failed tokeninfo answer: ${name} is checked again and answered ${status}`, async () => {
+      const value = token();
+      const checks = count('tokeninfo');
+      h.emulator.fault('tokeninfo', {status: 500});
+      await withBearer(value).expect(503);
+      await withBearer(value).expect(status);
+      assert.equal(count('tokeninfo') - checks, 2);
+    });
+  }
 
   it('listlabels answers 503 with Retry-After when Gmail keeps failing after a good check', async () => {
     h.emulator.fault('labels', {status: 500, reason: 'backendError', times: Infinity});
