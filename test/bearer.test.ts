@@ -3,6 +3,7 @@ import {randomBytes} from 'node:crypto';
 import {after, afterEach, before, describe, it} from 'node:test';
 import type {EmulatorFault, EmulatorRoute} from '../emulator/index.js';
 import {signIn, startHarness, type Harness} from './support/harness.js';
+import {captureLogs} from './support/response-checks.js';
 import {expectedLabelsJson} from './support/users.js';
 
 const GMAIL = 'https://www.googleapis.com/auth/gmail.readonly';
@@ -244,12 +245,18 @@ describe('listlabels with Authorization: Bearer', () => {
     ],
   ];
   for (const [name, fault, status, error] of gmailRefusals) {
-    it(`listlabels answers ${status} ${error} when Gmail answers ${name} after a good check`, async () => {
+    it(`listlabels answers ${status} ${error} when Gmail answers ${name} after a good check, logging Gmail's status`, async t => {
       const gmailCalls = count('labels');
+      const logs = captureLogs(t);
       h.emulator.fault('labels', fault);
       const response = await withBearer(h.emulator.mintAccessToken()).expect(status);
       assertBearerError(response, error);
       assert.equal(count('labels') - gmailCalls, 1, 'not retried');
+      const logged = logs
+        .map(line => JSON.parse(line))
+        .filter(entry => entry.event === 'gmail_error')
+        .map(entry => entry.status);
+      assert.deepEqual(logged, [fault.status]);
     });
   }
 

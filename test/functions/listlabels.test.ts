@@ -258,6 +258,32 @@ describe('listlabels', () => {
     assert.equal(labelRequests() - before, 1, 'not retried');
   });
 
+  // Gmail's own status in the log, so that a 401 and a 403 can be told apart from a timeout (0).
+  const loggedRefusals: [string, Parameters<Harness['emulator']['fault']>[1], number, string][] = [
+    ['401', {status: 401, reason: 'authError'}, 302, 'unauthorized'],
+    [
+      '403 insufficientPermissions',
+      {status: 403, reason: 'insufficientPermissions'},
+      403,
+      'forbidden',
+    ],
+  ];
+  for (const [name, fault, answered, outcome] of loggedRefusals) {
+    it(`listlabels logs one gmail_error with Gmail's status when Gmail answers ${name}`, async t => {
+      const fresh = await signIn(h);
+      const logs = captureLogs(t);
+      h.emulator.fault('labels', fault);
+      await h.labels.get('/listlabels').set('Cookie', fresh).expect(answered);
+      const lines = logs
+        .map(line => JSON.parse(line))
+        .filter(entry => entry.event === 'gmail_error');
+      assert.deepEqual(
+        lines.map(entry => [entry.severity, entry.outcome, entry.status]),
+        [['WARNING', outcome, fault.status]],
+      );
+    });
+  }
+
   const transient: [string, Parameters<Harness['emulator']['fault']>[1]][] = [
     ['500', {status: 500, reason: 'backendError'}],
     ['503', {status: 503}],
