@@ -196,6 +196,26 @@ describe('npm start refusing to start', () => {
   // Each refusal: exits by itself, non-zero, with one line on stderr naming what to change.
   const refusals: [env: Record<string, string>, line: RegExp][] = [
     [{COOKIE_SECRET: 'abc123'}, /^Configuration error: COOKIE_SECRET: /],
+    [
+      {COOKIE_SECRET: Buffer.alloc(32).toString('base64')},
+      /^Configuration error: COOKIE_SECRET: key 1 is not random enough .*openssl rand -base64 32$/,
+    ],
+    [
+      {GOOGLE_EMULATOR_URL: 'http://10.0.0.5:9090'},
+      /^Configuration error: GOOGLE_EMULATOR_URL: must be on this machine .*GOOGLE_EMULATOR_ALLOW_REMOTE=1/,
+    ],
+    [
+      {BASE_URL: 'https://labels.example.com'},
+      /^Configuration error: COOKIE_SECRET: is required with an https BASE_URL; make one with: openssl rand -base64 32$/,
+    ],
+    [
+      {SESSION_LIFETIME_DAYS: '0'},
+      /^Configuration error: SESSION_LIFETIME_DAYS: expected whole days from 1 to 400, got "0"$/,
+    ],
+    [
+      {CLIENT_SECRET_PATH: join(ROOT, 'client_secret.example.json')},
+      /^Configuration error: CLIENT_SECRET_PATH: .*client_secret\.example\.json is the example/,
+    ],
     [{ACCESS_TYPE: 'bogus'}, /^Configuration error: ACCESS_TYPE: expected "online" or "offline"/],
     [{GOOGLE_CLOUD_PROJECT: 'Bad_Proj'}, /^Configuration error: GOOGLE_CLOUD_PROJECT: /],
     [{K_SERVICE: 'oauth2init'}, /^Configuration error: K_SERVICE: is set, but npm start runs/],
