@@ -466,6 +466,13 @@ describe('deploy refuses', () => {
       error: /cannot look up secret oauth-cookie-secret: ERROR: \(gcloud\) PERMISSION_DENIED/,
     },
     {
+      name: "the repository's client_secret.example.json",
+      args: [...TARGET, '--init-secrets', '--client-secret-file=client_secret.example.json'],
+      answers: {},
+      error:
+        /--client-secret-file: client_secret\.example\.json is the example \(client_secret\.example\.json\); download your own OAuth client's JSON from the Google Cloud console/,
+    },
+    {
       name: 'a missing client_secret.json',
       args: [...TARGET, '--init-secrets', '--client-secret-file=/nonexistent/client_secret.json'],
       answers: {},
