@@ -1,4 +1,4 @@
-import {hkdfSync} from 'node:crypto';
+import {hkdfSync, webcrypto} from 'node:crypto';
 import {CompactEncrypt, compactDecrypt, type CompactJWEHeaderParameters} from 'jose';
 
 // RFC 7516 §7.1 compact JWE with direct encryption (RFC 7518 §4.5: `dir`, no encrypted key) and
@@ -7,14 +7,22 @@ const ALG = 'dir';
 const ENC = 'A256GCM';
 const KEY_BYTES = 32;
 const KEY_ID_BYTES = 6;
+type CryptoKey = webcrypto.CryptoKey;
 const HKDF_SALT = 'gmail-oauth-functions/cookie/v2';
 // Five base64url parts, the second (the encrypted key) empty for `dir`.
 const COMPACT_DIR_JWE = /^[A-Za-z0-9_-]+\.\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
+/** One derived key: its id, its bytes, and the same as a WebCrypto key (imported once, lazily). */
+export interface SealKey {
+  readonly id: string;
+  readonly key: Buffer;
+  cryptoKey(): Promise<CryptoKey>;
+}
+
 /** The keys for one purpose: the first seals, every one opens (key rotation, by `kid`). */
 export interface SealKeys {
   readonly purpose: string;
-  readonly keys: readonly {readonly id: string; readonly key: Buffer}[];
+  readonly keys: readonly SealKey[];
 }
 
 /**
@@ -24,12 +32,22 @@ export interface SealKeys {
  */
 export function deriveSealKeys(secrets: readonly Buffer[], purpose: string): SealKeys {
   if (secrets.length === 0) throw new Error('at least one cookie secret is needed');
-  const keys = secrets.map(secret => ({
-    id: Buffer.from(hkdfSync('sha256', secret, HKDF_SALT, 'key-id', KEY_ID_BYTES)).toString(
-      'base64url',
-    ),
-    key: Buffer.from(hkdfSync('sha256', secret, HKDF_SALT, `key:${purpose}`, KEY_BYTES)),
-  }));
+  const keys = secrets.map((secret): SealKey => {
+    const key = Buffer.from(hkdfSync('sha256', secret, HKDF_SALT, `key:${purpose}`, KEY_BYTES));
+    let imported: Promise<CryptoKey> | null = null;
+    return {
+      id: Buffer.from(hkdfSync('sha256', secret, HKDF_SALT, 'key-id', KEY_ID_BYTES)).toString(
+        'base64url',
+      ),
+      key,
+      // jose imports raw bytes anew at every call; a CryptoKey made once halves a seal's time.
+      cryptoKey: () =>
+        (imported ??= webcrypto.subtle.importKey('raw', key, 'AES-GCM', false, [
+          'encrypt',
+          'decrypt',
+        ])),
+    };
+  });
   return Object.freeze({purpose, keys: Object.freeze(keys)});
 }
 
@@ -48,7 +66,7 @@ export async function sealValue(keys: SealKeys, value: unknown): Promise<string>
   };
   return new CompactEncrypt(Buffer.from(JSON.stringify(value), 'utf8'))
     .setProtectedHeader(header)
-    .encrypt(sealing.key);
+    .encrypt(await sealing.cryptoKey());
 }
 
 /**
@@ -64,7 +82,7 @@ export async function openValue(keys: SealKeys, text: string, maxLength: number)
       header => {
         const match = keys.keys.find(candidate => candidate.id === header.kid);
         if (match === undefined) throw new Error('unknown key id');
-        return match.key;
+        return match.cryptoKey();
       },
       {keyManagementAlgorithms: [ALG], contentEncryptionAlgorithms: [ENC]},
     );
