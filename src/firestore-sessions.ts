@@ -152,7 +152,11 @@ async function readSession(
   };
 }
 
-/** Runs one call to Firestore within `ms`; any failure becomes a StoreUnavailableError. */
+/**
+ * Runs one call to Firestore within `ms`; any failure becomes a StoreUnavailableError. The
+ * library has no per-call deadline and retries a refused connection for 10 s (reads) to minutes
+ * (writes): the user gets the 503 at the deadline while its attempt ends in the background.
+ */
 async function withDeadline<T>(operation: string, work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
