@@ -6,7 +6,15 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {after, before, describe, it} from 'node:test';
 import {formatCommand, quoteShellArg} from '../scripts/deploy/shell-quote.js';
-import {FUNCTION_NAMES, NEEDS_CLIENT_SECRET, type FunctionName} from '../src/register.js';
+import {
+  FUNCTION_NAMES,
+  NEEDS_CLIENT_SECRET,
+  USES_SESSION_STORE,
+  type FunctionName,
+} from '../src/register.js';
+
+/** The functions that read or write Firestore sessions: oauth2init only checks the cookie. */
+const STORE_USERS = FUNCTION_NAMES.filter(name => USES_SESSION_STORE[name]);
 import {installFakeGcloud, readCalls, type GcloudCall} from './support/fake-gcloud-install.js';
 
 const DEPLOY = fileURLToPath(new URL('../scripts/deploy.js', import.meta.url));
@@ -911,8 +919,7 @@ function datastoreUsers(names: readonly FunctionName[], onDatabase = true): unkn
 }
 
 describe('deploy --session-store=firestore', () => {
-  const grantAll = (db?: string): string[][] =>
-    FUNCTION_NAMES.map(name => FIRESTORE.grant(name, db));
+  const grantAll = (db?: string): string[][] => STORE_USERS.map(name => FIRESTORE.grant(name, db));
   const cases: {name: string; args: string[]; answers: Answers; changes: string[][]}[] = [
     {
       name: 'the Firestore API off',
@@ -988,6 +995,12 @@ describe('deploy --session-store=firestore', () => {
       answers: {firestore: 'native', ttl: 'ACTIVE'},
       changes: [FIRESTORE.grant('listlabels')],
     },
+    {
+      name: '--functions=oauth2init, which never reads the store',
+      args: ['--functions=oauth2init'],
+      answers: {firestore: 'native', ttl: 'ACTIVE'},
+      changes: [],
+    },
   ];
   for (const c of cases) {
     it(`deploy --session-store=firestore with ${c.name} runs ${c.changes.length} Firestore changes, then the deploys`, () => {
@@ -1041,7 +1054,7 @@ describe('deploy --session-store=firestore', () => {
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stderr, /does not exist\.\nTrying again in 2 s/);
     const tries = run.changes.filter(call => call.args.join(' ').startsWith(grant));
-    assert.equal(tries.length, FUNCTION_NAMES.length + 1);
+    assert.equal(tries.length, STORE_USERS.length + 1);
   });
 
   it('deploy without --session-store looks nothing up in Firestore and sets no SESSION_STORE', () => {
@@ -1062,8 +1075,8 @@ describe('deploy --session-store=firestore', () => {
     );
     const hints = run.stdout.split('\n').filter(line => line.startsWith('  gcloud '));
     const condition = `'--condition=expression=resource.name=="projects/${PROJECT}/databases/(default)",title=gmail-oauth-functions-sessions'`;
-    assert.deepEqual(hints.slice(0, FUNCTION_NAMES.length + 2), [
-      ...FUNCTION_NAMES.map(
+    assert.deepEqual(hints.slice(0, STORE_USERS.length + 2), [
+      ...STORE_USERS.map(
         name =>
           `  gcloud projects remove-iam-policy-binding ${PROJECT} --member=serviceAccount:${accountOf(name)} --role=roles/datastore.user ${condition} --format=none`,
       ),
@@ -1117,7 +1130,7 @@ describe('deploy without an account', () => {
         /^gcloud services enable firestore\.googleapis\.com --project=demo-project {2}# if off \(could not look up: not signed in\)$/,
         /^gcloud firestore databases create '--database=\(default\)' --location=europe-west1 .*# if missing \(could not look up: not signed in\)$/,
         /^gcloud firestore fields ttls update expireAt .*# if not set \(could not look up: not signed in\)$/,
-        ...FUNCTION_NAMES.map(
+        ...STORE_USERS.map(
           name =>
             new RegExp(
               `^gcloud projects add-iam-policy-binding demo-project --member=serviceAccount:${name}-fn@.*# if missing \\(could not look up: not signed in\\)$`,

@@ -1,3 +1,4 @@
+import {USES_SESSION_STORE} from '../../src/register.js';
 import {deleteRuntimeAccount} from './accounts.js';
 import {
   CLIENT_SECRET_NAME,
@@ -80,7 +81,9 @@ export function planDelete(options: DeployOptions, target: Target, context: Look
 function firestoreLeftovers(options: DeployOptions, project: string): string[] {
   if (options.sessionStore !== 'firestore') return [];
   const database = options.firestoreDatabase;
-  const revokes = options.functions.map(name => revokeDatabaseAccess(name, project, database));
+  const revokes = options.functions
+    .filter(name => USES_SESSION_STORE[name])
+    .map(name => revokeDatabaseAccess(name, project, database));
   return [
     '',
     `Not deleted: the sessions in Firestore (collection ${SESSIONS_COLLECTION} of database ${database}) and`,

@@ -1,3 +1,4 @@
+import {USES_SESSION_STORE} from '../../src/register.js';
 import {runtimeAccount} from './accounts.js';
 import {
   createDatabase,
@@ -20,7 +21,8 @@ type DatabaseState = 'api-off' | 'missing' | 'native';
 /**
  * With --session-store=firestore, the changes that make the sessions' database ready, each only
  * when a lookup says it is needed: the API on, the database created in Native mode, the TTL policy
- * on expireAt, and roles/datastore.user on that database for each function's own account.
+ * on expireAt, and roles/datastore.user on that database for the own account of each function
+ * that uses the store (USES_SESSION_STORE: not oauth2init).
  */
 export function planFirestore(
   options: DeployOptions,
@@ -44,7 +46,7 @@ export function planFirestore(
   if (!('value' in ttl) || !ttl.value) {
     changes.push(enableSessionTtl(project, database, unknownNote('if not set', ttl)));
   }
-  for (const name of options.functions) {
+  for (const name of options.functions.filter(name => USES_SESSION_STORE[name])) {
     const member = `serviceAccount:${runtimeAccount(name, project)}`;
     if ('value' in bound && bound.value.includes(member)) continue;
     changes.push(grantDatabaseAccess(name, project, database, unknownNote('if missing', bound)));

@@ -57,7 +57,7 @@ export const USAGE = `Usage: npm run deploy -- [options]
   --access-type=offline     ask Google for refresh tokens (default: online)
   --session-store=firestore keep sessions in Firestore (default: cookie): enable the API, create the
                             database if missing, set the TTL policy on oauth2_sessions.expireAt,
-                            and grant each function's own account roles/datastore.user on it
+                            and grant roles/datastore.user on it to the functions that use it
   --firestore-database=ID   the database for the sessions (default: (default))
   --firestore-location=LOC  where a missing database is created, for good: a region or nam5/eur3
                             (default: --region)
