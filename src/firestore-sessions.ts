@@ -122,7 +122,7 @@ async function tokenFields(keys: SealKeys, session: Session, now: number): Promi
 }
 
 /** A session document as a Session; null when missing, malformed, not ours or over. */
-async function readSession(
+export async function readSession(
   keys: SealKeys,
   id: string,
   data: DocumentData | undefined,
@@ -157,7 +157,7 @@ async function readSession(
  * library has no per-call deadline and retries a refused connection for 10 s (reads) to minutes
  * (writes): the user gets the 503 at the deadline while its attempt ends in the background.
  */
-async function withDeadline<T>(operation: string, work: Promise<T>, ms: number): Promise<T> {
+export async function withDeadline<T>(operation: string, work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new StoreUnavailableError(operation, 'timeout')), ms);
@@ -176,4 +176,9 @@ async function withDeadline<T>(operation: string, work: Promise<T>, ms: number):
 function statusCodeOf(error: unknown): string {
   const code = typeof error === 'object' && error !== null ? Reflect.get(error, 'code') : null;
   return typeof code === 'number' && Number.isInteger(code) ? `grpc_${code}` : 'error';
+}
+
+/** The keys sealing a document's tokens, for readers of the collection outside the store. */
+export function storedTokenKeys(secrets: readonly Buffer[]): SealKeys {
+  return deriveSealKeys(secrets, 'stored-tokens');
 }

@@ -9,6 +9,7 @@ import {createGoogleClients, isExpiring, isSessionUsable} from '../oauth-client.
 import {renderLabelsPage} from '../pages.js';
 import {PROBLEMS} from '../problems.js';
 import {createSessionStore, type SessionStore, type StoreUpdate} from '../session-store.js';
+import {createEmailRecorder} from '../session-email.js';
 import {answerStoreOutage} from '../store-outage.js';
 import type {Session} from '../token-cookie.js';
 import {refreshAccessToken} from '../token-exchange.js';
@@ -22,6 +23,7 @@ export function listlabels(config: Config): HttpFunction {
   const csrf = createCsrf(config.cookieSecrets);
   const google = createGoogleClients(config);
   const readLabels = createLabelsReader(config, google);
+  const recordEmail = createEmailRecorder(config);
   const serveBearer = createBearerLabels(config, google, readLabels);
   const loginUrl = `${config.baseUrl}/oauth2init`;
   const tryAgain = {href: `${config.baseUrl}/listlabels`, text: 'Try again'};
@@ -69,6 +71,8 @@ export function listlabels(config: Config): HttpFunction {
       case 'rejected':
         return sendProblem(req, res, {...PROBLEMS.gmailRejected, action: tryAgain});
     }
+    // Firestore mode: what `npm run labels -- --email` looks the session up by.
+    if (outcome.value.email !== null) await recordEmail(session.id, outcome.value.email);
     if (wantsJson(req)) return sendJson(res, 200, labelsJson(outcome.value));
     const signOut = {action: `${config.baseUrl}/oauth2signout`, csrf: csrf.tokenFor(session.id)};
     sendPage(res, 200, renderLabelsPage(outcome.value, signOut));
