@@ -52,6 +52,32 @@ export function createFirestoreSessionStore(config: Config, cookies: TokenCookie
   const read = (id: string, data: DocumentData | undefined, now: number): Promise<Session | null> =>
     readSession(tokenKeys, id, data, now, config.sessionLifetimeMs);
 
+  const updatesInFlight = new Map<string, Promise<StoreUpdate | 'ended'>>();
+  const transact = async (
+    previous: Session,
+    renewed: Session,
+    now: number,
+  ): Promise<StoreUpdate | 'ended'> => {
+    const doc = collection.doc(previous.id);
+    const outcome = await deadline(
+      'update',
+      db.runTransaction(
+        async (transaction): Promise<StoreUpdate | 'ended'> => {
+          const stored = await read(previous.id, (await transaction.get(doc)).data(), now);
+          if (stored === null) return 'ended';
+          // Another instance refreshed meanwhile and got a token that lasts longer: keep theirs.
+          if (stored.expiresAt > renewed.expiresAt) return {session: stored, setCookie: null};
+          transaction.update(doc, await tokenFields(tokenKeys, renewed, now));
+          return {session: renewed, setCookie: null};
+        },
+        {maxAttempts: TRANSACTION_ATTEMPTS},
+      ),
+    );
+    if (outcome === 'ended') cache.delete(previous.id);
+    else remember(outcome.session, now);
+    return outcome;
+  };
+
   return {
     kind: 'firestore',
     async create(session, now = Date.now()) {
@@ -83,25 +109,25 @@ export function createFirestoreSessionStore(config: Config, cookies: TokenCookie
       if (session !== null) remember(session, now);
       return session;
     },
-    async update(previous, renewed, now = Date.now()) {
-      const doc = collection.doc(previous.id);
-      const outcome = await deadline(
-        'update',
-        db.runTransaction(
-          async (transaction): Promise<StoreUpdate | 'ended'> => {
-            const stored = await read(previous.id, (await transaction.get(doc)).data(), now);
-            if (stored === null) return 'ended';
-            // Another instance refreshed meanwhile and got a token that lasts longer: keep theirs.
-            if (stored.expiresAt > renewed.expiresAt) return {session: stored, setCookie: null};
-            transaction.update(doc, await tokenFields(tokenKeys, renewed, now));
-            return {session: renewed, setCookie: null};
-          },
-          {maxAttempts: TRANSACTION_ATTEMPTS},
-        ),
-      );
-      if (outcome === 'ended') cache.delete(previous.id);
-      else remember(outcome.session, now);
-      return outcome;
+    update(previous, renewed, now = Date.now()) {
+      // Every request that joined one refresh (token-exchange.ts's single flight) brings the same
+      // renewed token: they share one transaction. One each on the same document contend for it
+      // and time out (measured: 25 at once on the emulator, all past storeTimeoutMs).
+      const cached = cache.get(previous.id);
+      if (
+        cached !== undefined &&
+        cached.until > now &&
+        cached.session.expiresAt >= renewed.expiresAt
+      ) {
+        return Promise.resolve({session: cached.session, setCookie: null});
+      }
+      const key = `${previous.id} ${renewed.accessToken}`;
+      let pending = updatesInFlight.get(key);
+      if (pending === undefined) {
+        pending = transact(previous, renewed, now).finally(() => updatesInFlight.delete(key));
+        updatesInFlight.set(key, pending);
+      }
+      return pending;
     },
     async remove(session) {
       cache.delete(session.id);
