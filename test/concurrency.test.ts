@@ -228,7 +228,7 @@ function refreshAcrossInstancesSuite(mode: SessionMode): void {
       return;
     }
     // Firestore mode: the cookie names the document and stays as it is; each instance's
-    // transaction keeps whichever renewed token lasts longer, so one record survives.
+    // conditional write keeps whichever renewed token lasts longer, so one record survives.
     assert.deepEqual(
       answers.filter(a => a.cookies !== ''),
       [],

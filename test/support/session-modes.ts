@@ -40,13 +40,14 @@ export async function sessionOf(config: Config, cookieHeader: string): Promise<S
   return (await uncachedStore(config)).load(cookieHeader);
 }
 
-// One store (one Firestore client) per config, so that a suite does not open a client per call.
+// One store (one Firestore client) per config, so that a suite does not open a client per call;
+// set-up, not the code under test: it may wait for a cold emulator on a loaded machine.
 const stores = new WeakMap<Config, Promise<SessionStore>>();
 
 function uncachedStore(config: Config): Promise<SessionStore> {
   let store = stores.get(config);
   if (store === undefined) {
-    store = createSessionStore({...config, sessionCacheMs: 0});
+    store = createSessionStore({...config, sessionCacheMs: 0, storeTimeoutMs: 15_000});
     stores.set(config, store);
   }
   return store;
