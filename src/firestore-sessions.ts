@@ -11,8 +11,10 @@ export const SESSIONS_COLLECTION = 'oauth2_sessions';
 const MAX_CACHED_SESSIONS = 10_000;
 // A sealed {a, r}: Google's largest tokens (2048 + 512) plus the JWE's overhead.
 const MAX_SEALED_TOKENS_LENGTH = 4096;
-// Enough for a refresh racing another instance's (ABORTED is retried); an outage ends at the deadline.
-const TRANSACTION_ATTEMPTS = 5;
+// Enough for a refresh racing other instances' writes; an outage ends at the deadline.
+const WRITE_ATTEMPTS = 5;
+// gRPC NOT_FOUND and FAILED_PRECONDITION: the document was deleted or changed since it was read.
+const CHANGED_SINCE_READ = [5, 9];
 
 /**
  * Settings for the Firestore client, chosen rather than inherited (docs/google-libraries.md):
@@ -52,6 +54,44 @@ export function createFirestoreSessionStore(config: Config, cookies: TokenCookie
   const read = (id: string, data: DocumentData | undefined, now: number): Promise<Session | null> =>
     readSession(tokenKeys, id, data, now, config.sessionLifetimeMs);
 
+  const updatesInFlight = new Map<string, Promise<StoreUpdate | 'ended'>>();
+  const updateStored = async (
+    previous: Session,
+    renewed: Session,
+    now: number,
+  ): Promise<StoreUpdate | 'ended'> => {
+    const outcome = await deadline('update', writeIfNewer(previous, renewed, now));
+    if (outcome === 'ended') cache.delete(previous.id);
+    else remember(outcome.session, now);
+    return outcome;
+  };
+  // A read, then a write on condition that the document is as read (its update time); when
+  // another instance wrote in between, read again. A transaction would lock the document: two
+  // instances refreshing at once then wait on each other's lock (about 3 s on the emulator,
+  // measured), past storeTimeoutMs, and one of them answers 503.
+  const writeIfNewer = async (
+    previous: Session,
+    renewed: Session,
+    now: number,
+  ): Promise<StoreUpdate | 'ended'> => {
+    const doc = collection.doc(previous.id);
+    for (let attempt = 1; ; attempt++) {
+      const snapshot = await doc.get();
+      const stored = await read(previous.id, snapshot.data(), now);
+      if (stored === null || snapshot.updateTime === undefined) return 'ended';
+      // Another instance refreshed meanwhile and got a token that lasts longer: keep theirs.
+      if (stored.expiresAt > renewed.expiresAt) return {session: stored, setCookie: null};
+      try {
+        await doc.update(await tokenFields(tokenKeys, renewed, now), {
+          lastUpdateTime: snapshot.updateTime,
+        });
+        return {session: renewed, setCookie: null};
+      } catch (error) {
+        if (!changedSinceRead(error) || attempt >= WRITE_ATTEMPTS) throw error;
+      }
+    }
+  };
+
   return {
     kind: 'firestore',
     async create(session, now = Date.now()) {
@@ -83,25 +123,25 @@ export function createFirestoreSessionStore(config: Config, cookies: TokenCookie
       if (session !== null) remember(session, now);
       return session;
     },
-    async update(previous, renewed, now = Date.now()) {
-      const doc = collection.doc(previous.id);
-      const outcome = await deadline(
-        'update',
-        db.runTransaction(
-          async (transaction): Promise<StoreUpdate | 'ended'> => {
-            const stored = await read(previous.id, (await transaction.get(doc)).data(), now);
-            if (stored === null) return 'ended';
-            // Another instance refreshed meanwhile and got a token that lasts longer: keep theirs.
-            if (stored.expiresAt > renewed.expiresAt) return {session: stored, setCookie: null};
-            transaction.update(doc, await tokenFields(tokenKeys, renewed, now));
-            return {session: renewed, setCookie: null};
-          },
-          {maxAttempts: TRANSACTION_ATTEMPTS},
-        ),
-      );
-      if (outcome === 'ended') cache.delete(previous.id);
-      else remember(outcome.session, now);
-      return outcome;
+    update(previous, renewed, now = Date.now()) {
+      // Every request that joined one refresh (token-exchange.ts's single flight) brings the same
+      // renewed token: they share one write. One each on the same document contend for it
+      // and time out (measured: 25 at once on the emulator, all past storeTimeoutMs).
+      const cached = cache.get(previous.id);
+      if (
+        cached !== undefined &&
+        cached.until > now &&
+        cached.session.expiresAt >= renewed.expiresAt
+      ) {
+        return Promise.resolve({session: cached.session, setCookie: null});
+      }
+      const key = `${previous.id} ${renewed.accessToken}`;
+      let pending = updatesInFlight.get(key);
+      if (pending === undefined) {
+        pending = updateStored(previous, renewed, now).finally(() => updatesInFlight.delete(key));
+        updatesInFlight.set(key, pending);
+      }
+      return pending;
     },
     async remove(session) {
       cache.delete(session.id);
@@ -176,6 +216,12 @@ export async function withDeadline<T>(operation: string, work: Promise<T>, ms: n
 function statusCodeOf(error: unknown): string {
   const code = typeof error === 'object' && error !== null ? Reflect.get(error, 'code') : null;
   return typeof code === 'number' && Number.isInteger(code) ? `grpc_${code}` : 'error';
+}
+
+function changedSinceRead(error: unknown): boolean {
+  const code: unknown =
+    typeof error === 'object' && error !== null ? Reflect.get(error, 'code') : null;
+  return typeof code === 'number' && CHANGED_SINCE_READ.includes(code);
 }
 
 /** The keys sealing a document's tokens, for readers of the collection outside the store. */

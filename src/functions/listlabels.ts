@@ -97,7 +97,7 @@ export function listlabels(config: Config): HttpFunction {
       return {retryAfterSeconds: result.retryAfterSeconds};
     }
     const renewed: Session = {id: session.id, signedInAt: session.signedInAt, ...result.tokens};
-    // Firestore mode: a transaction, so that two instances refreshing at once keep one record.
+    // Firestore mode: a conditional write, so that two instances refreshing at once keep one record.
     const kept = await store.update(session, renewed);
     if (kept !== 'ended') logEvent('INFO', 'token_refreshed', 'Access token refreshed');
     return kept;

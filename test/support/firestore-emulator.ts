@@ -15,6 +15,8 @@ export interface FirestoreEmulator {
   clear(project?: string): Promise<void>;
   /** A document as the emulator's REST API returns it (raw fields), or null when there is none. */
   readDocument(path: string, project?: string): Promise<Record<string, unknown> | null>;
+  /** Every document of a collection as the emulator's REST API returns them (name, raw fields). */
+  readCollection(collection: string, project?: string): Promise<unknown[]>;
   stop(): void;
 }
 
@@ -106,6 +108,15 @@ export async function startFirestoreEmulator(): Promise<FirestoreEmulator> {
       const body: unknown = await response.json();
       const fields = typeof body === 'object' && body !== null ? Reflect.get(body, 'fields') : null;
       return typeof fields === 'object' && fields !== null ? {...fields} : {};
+    },
+    async readCollection(collection, project = EMULATOR_PROJECT_ID) {
+      const response = await fetch(`${documents(project)}/${collection}?pageSize=10000`, {
+        headers: {Authorization: 'Bearer owner'},
+      });
+      if (!response.ok) throw new Error(`reading ${collection} answered ${response.status}`);
+      const body: unknown = await response.json();
+      const list = typeof body === 'object' && body !== null ? Reflect.get(body, 'documents') : [];
+      return Array.isArray(list) ? list : [];
     },
     stop,
   };

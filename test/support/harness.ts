@@ -38,11 +38,7 @@ export async function startHarness(
   overrides: Partial<Config> = {},
   emulatorOptions: EmulatorOptions = {},
 ): Promise<Harness> {
-  if (overrides.sessionStore === 'firestore' && overrides.firestore === undefined) {
-    const firestore = await sharedFirestoreEmulator();
-    firestoreProjects += 1;
-    overrides = {...overrides, firestore: firestore.target(`demo-harness-${firestoreProjects}`)};
-  }
+  overrides = await withFirestoreProject(overrides);
   const emulator = await startEmulator(emulatorOptions);
   const config = Object.freeze({
     ...loadConfig({
@@ -64,6 +60,17 @@ export async function startHarness(
     labels: request(getTestServer('listlabels')),
     signout: request(getTestServer('oauth2signout')),
   };
+}
+
+/**
+ * `overrides` with, in firestore mode and no `firestore` given, a project of its own in this
+ * process's Firestore emulator (started at the first call); unchanged otherwise.
+ */
+export async function withFirestoreProject(overrides: Partial<Config>): Promise<Partial<Config>> {
+  if (overrides.sessionStore !== 'firestore' || overrides.firestore !== undefined) return overrides;
+  const firestore = await sharedFirestoreEmulator();
+  firestoreProjects += 1;
+  return {...overrides, firestore: firestore.target(`demo-harness-${firestoreProjects}`)};
 }
 
 /** The `name=value` pairs of a response's Set-Cookie headers, for sending back (empty values dropped). */
