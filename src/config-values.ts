@@ -174,3 +174,37 @@ function looksRandom(text: string, key: Buffer): boolean {
   const printable = key.every(byte => byte >= 0x20 && byte <= 0x7e);
   return distinctBytes >= 16 && distinctChars >= 20 && mixedCase && !printable;
 }
+
+/** SESSION_STORE: `cookie` (default: the tokens in the sealed cookie) or `firestore`. */
+export function parseSessionStore(value: string | undefined): 'cookie' | 'firestore' {
+  if (value === undefined || value === '' || value === 'cookie') return 'cookie';
+  if (value === 'firestore') return 'firestore';
+  throw new ConfigError('SESSION_STORE', `expected "cookie" or "firestore", got "${value}"`);
+}
+
+/** FIRESTORE_DATABASE: a database id, default `(default)`. */
+export function parseFirestoreDatabase(value: string | undefined): string {
+  if (value === undefined || value === '') return '(default)';
+  // Firestore database ids: 4-63 lowercase letters, digits and hyphens, or "(default)".
+  if (value === '(default)' || /^[a-z][a-z0-9-]{2,61}[a-z0-9]$/.test(value)) return value;
+  throw new ConfigError('FIRESTORE_DATABASE', `expected a database id, got "${value}"`);
+}
+
+/** FIRESTORE_EMULATOR_HOST: host:port of a Firestore emulator on this machine; null when unset. */
+export function parseFirestoreEmulatorHost(
+  value: string | undefined,
+  deployed: boolean,
+): string | null {
+  if (value === undefined || value === '') return null;
+  if (deployed) {
+    throw new ConfigError('FIRESTORE_EMULATOR_HOST', 'must not be set when deployed');
+  }
+  const url = URL.canParse(`http://${value}`) ? new URL(`http://${value}`) : null;
+  if (url === null || url.host !== value || url.port === '' || !isLoopback(url.hostname)) {
+    throw new ConfigError(
+      'FIRESTORE_EMULATOR_HOST',
+      `expected host:port on this machine, such as 127.0.0.1:8085, got "${value}"`,
+    );
+  }
+  return value;
+}

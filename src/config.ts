@@ -11,7 +11,10 @@ import {
   parsePort,
   parseProjectId,
   parseRemoteEmulatorOptIn,
+  parseFirestoreDatabase,
+  parseFirestoreEmulatorHost,
   parseSessionLifetimeMs,
+  parseSessionStore,
 } from './config-values.js';
 
 export {ConfigError};
@@ -46,9 +49,28 @@ export interface Config {
   readonly googleTimeoutMs: number;
   /** Time allowed for all attempts of one Gmail call, retries included. */
   readonly gmailBudgetMs: number;
+  /** Where sessions live: `cookie` (the tokens sealed in the cookie) or `firestore` (SESSION_STORE). */
+  readonly sessionStore: 'cookie' | 'firestore';
+  /** The Firestore database of the sessions; null in cookie mode. */
+  readonly firestore: FirestoreTarget | null;
+  /** How long an instance may reuse a session it read from the store (firestore mode). */
+  readonly sessionCacheMs: number;
+  /** Time allowed for one call to the session store. */
+  readonly storeTimeoutMs: number;
   /** Things worth a warning at start-up (never secret values). */
   readonly warnings: readonly string[];
 }
+
+/** A Firestore database, and the emulator standing in for it (locally). */
+export interface FirestoreTarget {
+  readonly projectId: string;
+  readonly databaseId: string;
+  /** host:port of the Firestore emulator (FIRESTORE_EMULATOR_HOST), or null for Google's. */
+  readonly emulatorHost: string | null;
+}
+
+/** The project id the Firestore emulator is given when GOOGLE_CLOUD_PROJECT is unset. */
+export const EMULATOR_PROJECT_ID = 'demo-oauth';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -66,6 +88,7 @@ export function loadConfig(env: Env = process.env): Config {
   );
   const client = readClient(env, redirectUri, warnings);
   checkLibraryLogging(env.GOOGLE_SDK_NODE_LOGGING, deployed, warnings);
+  const sessionStore = parseSessionStore(env.SESSION_STORE);
   let cookieSecrets = parseCookieSecrets(env.COOKIE_SECRET);
   if (cookieSecrets === null) {
     if (deployed) {
@@ -97,10 +120,32 @@ export function loadConfig(env: Env = process.env): Config {
     port,
     accessType: parseAccessType(env.ACCESS_TYPE),
     projectId: parseProjectId(env.GOOGLE_CLOUD_PROJECT),
+    sessionStore,
+    firestore: sessionStore === 'firestore' ? readFirestoreTarget(env, deployed) : null,
+    sessionCacheMs: 5_000,
+    storeTimeoutMs: 2_500,
     sessionLifetimeMs: parseSessionLifetimeMs(env.SESSION_LIFETIME_DAYS),
     googleTimeoutMs: 5_000,
     gmailBudgetMs: 10_000,
     warnings: Object.freeze(warnings),
+  });
+}
+
+/** Firestore mode: the project (GOOGLE_CLOUD_PROJECT, any id with the emulator) and database. */
+function readFirestoreTarget(env: Env, deployed: boolean): FirestoreTarget {
+  const emulatorHost = parseFirestoreEmulatorHost(env.FIRESTORE_EMULATOR_HOST, deployed);
+  const projectId = parseProjectId(env.GOOGLE_CLOUD_PROJECT);
+  if (projectId === null && emulatorHost === null) {
+    throw new ConfigError(
+      'GOOGLE_CLOUD_PROJECT',
+      'is required with SESSION_STORE=firestore: the project whose Firestore holds the sessions',
+      true,
+    );
+  }
+  return Object.freeze({
+    projectId: projectId ?? EMULATOR_PROJECT_ID,
+    databaseId: parseFirestoreDatabase(env.FIRESTORE_DATABASE),
+    emulatorHost,
   });
 }
 

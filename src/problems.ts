@@ -154,6 +154,13 @@ export const PROBLEMS = {
     title: 'Nothing here',
     message: 'There is no page at this address.',
   },
+  sessionStoreUnavailable: {
+    status: 503,
+    error: 'session_store_unavailable',
+    title: 'Sessions are unavailable right now',
+    message:
+      'This app cannot reach the place where it keeps sessions. Nothing was changed, and no one was signed out; please try again in a moment.',
+  },
   notConfigured: {
     status: 503,
     error: 'not_configured',

@@ -30,6 +30,21 @@ export const NEEDS_CLIENT_SECRET: Readonly<Record<FunctionName, boolean>> = Obje
   oauth2signout: false,
 });
 
+/**
+ * Which functions read or write the session store in firestore mode (SESSION_STORE=firestore).
+ * The deploy grants roles/datastore.user only to these.
+ */
+export const USES_SESSION_STORE: Readonly<Record<FunctionName, boolean>> = Object.freeze({
+  // Checks only the cookie's sealed session id to redirect a signed-in user (session-store.ts).
+  oauth2init: false,
+  // Creates the session's document.
+  oauth2callback: true,
+  // Reads the document; writes refreshed tokens and the address.
+  listlabels: true,
+  // Deletes the document.
+  oauth2signout: true,
+});
+
 type Factory = (config: Config) => HttpFunction;
 
 // Each instance serves one function, so each evaluates only that function's modules, at its

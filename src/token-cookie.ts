@@ -33,6 +33,10 @@ export interface TokenCookies {
   sealSession(session: Session, now?: number): Promise<string | null>;
   openSession(cookieHeader: string | undefined, now?: number): Promise<Session | null>;
   clearSession(): string;
+  /** A session cookie holding `value` (sealed by the caller); null when too large or over. */
+  sessionCookie(value: string, maxAgeMs: number): string | null;
+  /** The raw value of the session cookie, or null when there is none. */
+  sessionCookieValue(cookieHeader: string | undefined): string | null;
   sealSignIn(signIn: SignIn): Promise<string>;
   openSignIn(cookieHeader: string | undefined, now?: number): Promise<SignIn | null>;
   clearSignIn(): string;
@@ -96,9 +100,7 @@ export function createTokenCookies(
     sessionName,
     signInName,
     async sealSession(session, now = Date.now()) {
-      // An absolute lifetime: a refresh renews the access token, never the session's end.
-      const end = session.signedInAt + sessionLifetimeMs;
-      const until = session.refreshToken ? end : Math.min(session.expiresAt, end);
+      const until = sessionUntil(session, sessionLifetimeMs);
       if (until <= now) return null;
       const payload = {
         i: session.id,
@@ -123,6 +125,12 @@ export function createTokenCookies(
       return {id: i, signedInAt: t, accessToken: a, expiresAt: e, scope: s, refreshToken: r};
     },
     clearSession: () => clear(sessionName),
+    sessionCookie: (value, maxAgeMs) =>
+      maxAgeMs <= 0 ? null : setCookie(sessionName, value, maxAgeMs),
+    sessionCookieValue: cookieHeader =>
+      typeof cookieHeader === 'string' && cookieHeader !== ''
+        ? (parseCookie(cookieHeader)[sessionName] ?? null)
+        : null,
     async sealSignIn(signIn) {
       const until = signIn.createdAt + SIGN_IN_LIFETIME_MS;
       const payload = {
@@ -147,6 +155,18 @@ export function createTokenCookies(
     },
     clearSignIn: () => clear(signInName),
   };
+}
+
+/**
+ * When a session ends: an absolute lifetime from its sign-in (a refresh renews the access token,
+ * never the session's end); without a refresh token, when its access token expires.
+ */
+export function sessionUntil(
+  session: Pick<Session, 'signedInAt' | 'expiresAt' | 'refreshToken'>,
+  sessionLifetimeMs: number,
+): number {
+  const end = session.signedInAt + sessionLifetimeMs;
+  return session.refreshToken ? end : Math.min(session.expiresAt, end);
 }
 
 /** Reads one cookie and opens it; null unless it is ours, intact and unexpired. */

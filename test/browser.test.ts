@@ -3,15 +3,29 @@ import {after, before, describe, it} from 'node:test';
 import type {Browser} from 'playwright-core';
 import {launchChromium, skipWithoutChromium} from './support/chromium.js';
 import {startDevOrigin, type DevOrigin} from './support/dev-origin.js';
+import {
+  modeConfig,
+  SESSION_MODES,
+  sessionOf,
+  skipForMode,
+  type SessionMode,
+} from './support/session-modes.js';
 
 const HOSTILE_LABEL = '<img src=x onerror=alert(1)>';
-const skip = skipWithoutChromium();
 
-describe('the whole flow in Chromium', {skip}, () => {
+for (const mode of SESSION_MODES) {
+  const skip = skipWithoutChromium() || skipForMode(mode);
+  describe(`the whole flow in Chromium (${mode} sessions)`, {skip}, () => wholeFlowSuite(mode));
+  describe(`long sessions and sign-out in Chromium (${mode} sessions)`, {skip}, () =>
+    longSessionsSuite(mode),
+  );
+}
+
+function wholeFlowSuite(mode: SessionMode): void {
   let origin: DevOrigin;
   let browser: Browser;
   before(async () => {
-    origin = await startDevOrigin();
+    origin = await startDevOrigin(modeConfig(mode));
     origin.emulator.accounts[0]!.labels.push({
       id: 'Label_hostile',
       name: HOSTILE_LABEL,
@@ -63,6 +77,8 @@ describe('the whole flow in Chromium', {skip}, () => {
     const session = cookies.find(c => c.name === 'oauth2_session');
     assert.equal(session?.httpOnly, true);
     assert.equal(session?.sameSite, 'Lax');
+    const held = await sessionOf(origin.config, `${session?.name}=${session?.value}`);
+    assert.ok(held !== null, `the cookie names a session kept the ${mode} way`);
     assert.equal(
       cookies.find(c => c.name === 'oauth2_signin'),
       undefined,
@@ -104,13 +120,13 @@ describe('the whole flow in Chromium', {skip}, () => {
     assert.ok(page.url().startsWith(`${origin.emulator.url}/o/oauth2/v2/auth?`), page.url());
     await context.close();
   });
-});
+}
 
-describe('long sessions and sign-out in Chromium', {skip}, () => {
+function longSessionsSuite(mode: SessionMode): void {
   let origin: DevOrigin;
   let browser: Browser;
   before(async () => {
-    origin = await startDevOrigin({accessType: 'offline'});
+    origin = await startDevOrigin({...modeConfig(mode), accessType: 'offline'});
     origin.emulator.accessTokenTtlSeconds = 1; // every visit needs a refresh
     browser = await launchChromium();
   });
@@ -180,4 +196,4 @@ describe('long sessions and sign-out in Chromium', {skip}, () => {
     assert.equal(page.url(), `${origin.baseUrl}/listlabels`, 'still signed in');
     await context.close();
   });
-});
+}

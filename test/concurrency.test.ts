@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict';
 import {after, before, describe, it} from 'node:test';
 import {startEmulator, type Emulator, type EmulatorAccount} from '../emulator/index.js';
-import {loadConfig} from '../src/config.js';
-import {createTokenCookies} from '../src/token-cookie.js';
+import {loadConfig, type Config} from '../src/config.js';
+import {newSessionId} from '../src/sign-in.js';
+import {sharedFirestoreEmulator} from './support/firestore-emulator.js';
 import {startDevOrigin, type DevOrigin} from './support/dev-origin.js';
 import {startFramework, type FrameworkProcess} from './support/framework-process.js';
-import {COOKIE_SECRET, cookiesFrom} from './support/harness.js';
+import {COOKIE_SECRET, cookiesFrom, withFirestoreProject} from './support/harness.js';
+import {
+  modeConfig,
+  SESSION_MODES,
+  sessionCookieFor,
+  sessionOf,
+  skipForMode,
+  type SessionMode,
+} from './support/session-modes.js';
 import {distinctAccounts, expectedLabelsJson} from './support/users.js';
 
 const GMAIL = 'https://www.googleapis.com/auth/gmail.readonly';
@@ -58,10 +67,21 @@ function percentile(samples: number[], q: number): number {
   return Math.round(value * 10) / 10;
 }
 
-describe('many users at once over real HTTP', () => {
+for (const mode of SESSION_MODES) {
+  describe(`many users at once over real HTTP (${mode} sessions)`, {skip: skipForMode(mode)}, () =>
+    manyUsersSuite(mode),
+  );
+  describe(
+    `listlabels refresh across instances (ACCESS_TYPE=offline, ${mode} sessions)`,
+    {skip: skipForMode(mode)},
+    () => refreshAcrossInstancesSuite(mode),
+  );
+}
+
+function manyUsersSuite(mode: SessionMode): void {
   let origin: DevOrigin;
   before(async () => {
-    origin = await startDevOrigin({}, {accounts: distinctAccounts()});
+    origin = await startDevOrigin(modeConfig(mode), {accounts: distinctAccounts()});
   });
   after(() => origin.close());
 
@@ -103,7 +123,7 @@ describe('many users at once over real HTTP', () => {
     assert.deepEqual(JSON.parse(labels.text), expectedLabelsJson(account), account.email);
   };
 
-  it(`sign-in from oauth2init to listlabels for ${FLOWS} users, ${AT_ONCE} at a time, shows each exactly their own labels`, async t => {
+  it(`sign-in from oauth2init to listlabels for ${FLOWS} users, ${AT_ONCE} at a time, shows each exactly their own labels (${mode} sessions)`, async t => {
     const accounts = origin.emulator.accounts;
     const timings: Timings = {
       oauth2init: [],
@@ -134,16 +154,17 @@ describe('many users at once over real HTTP', () => {
       s => `${s} ${percentile(timings[s], 0.5)}/${percentile(timings[s], 0.99)}`,
     );
     t.diagnostic(
-      `${FLOWS} flows, ${AT_ONCE} at a time, in ${seconds.toFixed(1)} s; ` +
+      `${mode} sessions: ${FLOWS} flows, ${AT_ONCE} at a time, in ${seconds.toFixed(1)} s; ` +
         `p50/p99 ms: ${steps.join(', ')}`,
     );
   });
-});
+}
 
-describe('listlabels refresh across instances (ACCESS_TYPE=offline)', () => {
+function refreshAcrossInstancesSuite(mode: SessionMode): void {
   let emulator: Emulator;
   let instances: FrameworkProcess[] = [];
   let env: Record<string, string>;
+  let config: Config;
   before(async () => {
     emulator = await startEmulator({accounts: distinctAccounts()});
     env = {
@@ -153,7 +174,9 @@ describe('listlabels refresh across instances (ACCESS_TYPE=offline)', () => {
       GOOGLE_EMULATOR_URL: emulator.url,
       GOOGLE_CLIENT_ID: emulator.clients[0]!.clientId,
       GOOGLE_CLIENT_SECRET: emulator.clients[0]!.clientSecret,
+      ...(await firestoreEnv(mode)),
     };
+    config = loadConfig(env);
     instances = await Promise.all([
       startFramework('listlabels', env),
       startFramework('listlabels', env),
@@ -164,18 +187,17 @@ describe('listlabels refresh across instances (ACCESS_TYPE=offline)', () => {
     await emulator.close();
   });
 
-  it('listlabels refreshes an expired session once per instance for 50 concurrent requests', async () => {
+  it(`listlabels refreshes an expired session once per instance for 50 concurrent requests (${mode} sessions)`, async () => {
     const account = emulator.accounts[3]!;
-    const cookies = createTokenCookies(loadConfig(env).cookieSecrets, false);
-    const sealed = await cookies.sealSession({
-      id: 'shared-session',
+    const refreshToken = emulator.mintRefreshToken({email: account.email});
+    const cookie = await sessionCookieFor(config, {
+      id: newSessionId(),
       signedInAt: Date.now(),
       accessToken: emulator.mintAccessToken({email: account.email, ttlSeconds: 1}),
       expiresAt: Date.now() - 1000,
       scope: GMAIL,
-      refreshToken: emulator.mintRefreshToken({email: account.email}),
+      refreshToken,
     });
-    const cookie = cookiesFrom(sealed ?? '');
     // A slow token endpoint keeps each instance's refresh in flight while the others arrive.
     emulator.fault('token', {delayMs: 200, times: instances.length});
 
@@ -198,9 +220,44 @@ describe('listlabels refresh across instances (ACCESS_TYPE=offline)', () => {
       r => r.route === 'token' && r.params.grant_type === 'refresh_token',
     );
     assert.equal(refreshes.length, instances.length, 'one refresh per instance');
-    const opened = await Promise.all(answers.map(a => cookies.openSession(a.cookies)));
-    const renewed = new Set(opened.map(session => session?.accessToken));
-    assert.equal(renewed.size, instances.length, 'each instance hands out its one new token');
-    assert.ok(!renewed.has(undefined), 'every answer carries the renewed session');
+    if (mode === 'cookie') {
+      const opened = await Promise.all(answers.map(a => sessionOf(config, a.cookies)));
+      const renewed = new Set(opened.map(session => session?.accessToken));
+      assert.equal(renewed.size, instances.length, 'each instance hands out its one new token');
+      assert.ok(!renewed.has(undefined), 'every answer carries the renewed session');
+      return;
+    }
+    // Firestore mode: the cookie names the document and stays as it is; each instance's
+    // conditional write keeps whichever renewed token lasts longer, so one record survives.
+    assert.deepEqual(
+      answers.filter(a => a.cookies !== ''),
+      [],
+      'no answer sets a cookie',
+    );
+    const stored = await sessionOf(config, cookie);
+    assert.ok(stored !== null, 'the session is still there');
+    assert.ok(stored.expiresAt > Date.now() + 60_000, 'with a renewed access token');
+    assert.equal(stored.refreshToken, refreshToken);
+    const again = await send(`${instances[0]!.url}/listlabels`, {
+      headers: {cookie, accept: 'application/json'},
+    });
+    assert.equal(again.status, 200);
+    assert.equal(
+      emulator.requests.filter(r => r.route === 'token').length,
+      instances.length,
+      'the renewed session serves without another refresh',
+    );
   });
-});
+}
+
+/** For firestore mode, what points a functions process at a project of its own in this file's Firestore emulator. */
+async function firestoreEnv(mode: SessionMode): Promise<Record<string, string>> {
+  if (mode === 'cookie') return {};
+  const {firestore} = await withFirestoreProject(modeConfig(mode));
+  const emulator = await sharedFirestoreEmulator();
+  return {
+    SESSION_STORE: 'firestore',
+    FIRESTORE_EMULATOR_HOST: emulator.host,
+    GOOGLE_CLOUD_PROJECT: firestore?.projectId ?? '',
+  };
+}

@@ -289,6 +289,46 @@ describe('loadConfig()', () => {
       message: /"online" or "offline"/,
     },
     {
+      name: 'an unknown SESSION_STORE',
+      env: {...CLIENT, SESSION_STORE: 'redis'},
+      variable: 'SESSION_STORE',
+      message: /"cookie" or "firestore", got "redis"/,
+    },
+    {
+      name: 'SESSION_STORE=firestore without a project or an emulator',
+      env: {...CLIENT, SESSION_STORE: 'firestore'},
+      variable: 'GOOGLE_CLOUD_PROJECT',
+      message: /required with SESSION_STORE=firestore/,
+    },
+    {
+      name: 'a Firestore emulator when deployed',
+      env: {
+        ...deployed,
+        SESSION_STORE: 'firestore',
+        GOOGLE_CLOUD_PROJECT: 'my-project-1',
+        FIRESTORE_EMULATOR_HOST: '127.0.0.1:8085',
+      },
+      variable: 'FIRESTORE_EMULATOR_HOST',
+      message: /not be set when deployed/,
+    },
+    {
+      name: 'a remote or malformed Firestore emulator',
+      env: {...CLIENT, SESSION_STORE: 'firestore', FIRESTORE_EMULATOR_HOST: 'db.example.com:8085'},
+      variable: 'FIRESTORE_EMULATOR_HOST',
+      message: /host:port on this machine/,
+    },
+    {
+      name: 'a malformed FIRESTORE_DATABASE',
+      env: {
+        ...CLIENT,
+        SESSION_STORE: 'firestore',
+        GOOGLE_CLOUD_PROJECT: 'my-project-1',
+        FIRESTORE_DATABASE: 'Sessions!',
+      },
+      variable: 'FIRESTORE_DATABASE',
+      message: /database id/,
+    },
+    {
       name: 'a malformed project id',
       env: {...CLIENT, GOOGLE_CLOUD_PROJECT: 'My Project'},
       variable: 'GOOGLE_CLOUD_PROJECT',
@@ -321,6 +361,35 @@ describe('loadConfig()', () => {
       loadConfig({...CLIENT, GOOGLE_CLOUD_PROJECT: 'my-project-1'}).projectId,
       'my-project-1',
     );
+  });
+
+  it('loadConfig() reads SESSION_STORE (cookie by default) and, for firestore, the project, database and emulator', () => {
+    const cookie = loadConfig({...CLIENT});
+    assert.equal(cookie.sessionStore, 'cookie');
+    assert.equal(cookie.firestore, null);
+    const emulated = loadConfig({
+      ...CLIENT,
+      SESSION_STORE: 'firestore',
+      FIRESTORE_EMULATOR_HOST: '127.0.0.1:8085',
+    });
+    assert.equal(emulated.sessionStore, 'firestore');
+    assert.deepEqual(emulated.firestore, {
+      projectId: 'demo-oauth',
+      databaseId: '(default)',
+      emulatorHost: '127.0.0.1:8085',
+    });
+    assert.equal(emulated.sessionCacheMs, 5000);
+    const google = loadConfig({
+      ...CLIENT,
+      SESSION_STORE: 'firestore',
+      GOOGLE_CLOUD_PROJECT: 'my-project-1',
+      FIRESTORE_DATABASE: 'sessions',
+    });
+    assert.deepEqual(google.firestore, {
+      projectId: 'my-project-1',
+      databaseId: 'sessions',
+      emulatorHost: null,
+    });
   });
 
   it("loadConfig() warns, locally, that GOOGLE_SDK_NODE_LOGGING makes Google's libraries print token responses", () => {

@@ -121,6 +121,23 @@ describe('deploy plans against the real gcloud, without an account', {concurrenc
     {name: 'a first deploy', args: ['--init-secrets', 'CLIENT_FILE'], first: 'services enable'},
     {name: 'a redeploy', args: [], first: 'functions deploy'},
     {name: 'a delete', args: ['--delete'], first: 'functions delete'},
+    {
+      name: 'a first deploy with sessions in a Firestore database of its own',
+      args: [
+        '--init-secrets',
+        'CLIENT_FILE',
+        '--session-store=firestore',
+        '--firestore-database=sessions-db',
+        '--firestore-location=eur3',
+      ],
+      first: 'services enable',
+    },
+    {
+      // The database (default) needs quoting in a shell.
+      name: 'a delete with sessions in Firestore',
+      args: ['--delete', '--session-store=firestore'],
+      first: 'functions delete',
+    },
   ];
   for (const plan of plans) {
     it(`deploy --dry-run prints ${plan.name} whose every gcloud command parses`, async t => {

@@ -6,7 +6,15 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {after, before, describe, it} from 'node:test';
 import {formatCommand, quoteShellArg} from '../scripts/deploy/shell-quote.js';
-import {FUNCTION_NAMES, NEEDS_CLIENT_SECRET, type FunctionName} from '../src/register.js';
+import {
+  FUNCTION_NAMES,
+  NEEDS_CLIENT_SECRET,
+  USES_SESSION_STORE,
+  type FunctionName,
+} from '../src/register.js';
+
+/** The functions that read or write Firestore sessions: oauth2init only checks the cookie. */
+const STORE_USERS = FUNCTION_NAMES.filter(name => USES_SESSION_STORE[name]);
 import {installFakeGcloud, readCalls, type GcloudCall} from './support/fake-gcloud-install.js';
 
 const DEPLOY = fileURLToPath(new URL('../scripts/deploy.js', import.meta.url));
@@ -26,6 +34,9 @@ const LOOKUPS = [
   'secrets versions access',
   'iam service-accounts list',
   'functions list',
+  'firestore databases describe',
+  'firestore fields ttls list',
+  'projects get-iam-policy',
 ];
 
 /** How the fake gcloud answers lookups (undefined: unset / absent). */
@@ -44,6 +55,12 @@ interface Answers {
   fail?: string;
   /** A command (prefix) that fails once as IAM does for an account it does not know yet. */
   failOnce?: string;
+  /** The project's Firestore (default) database: its mode, the API off, or none (undefined). */
+  firestore?: 'native' | 'datastore' | 'disabled';
+  /** The state of the TTL policy on oauth2_sessions.expireAt (undefined: none). */
+  ttl?: 'ACTIVE' | 'CREATING' | 'NEEDS_REPAIR';
+  /** The project's IAM policy. */
+  projectPolicy?: unknown;
 }
 
 interface DeployRun {
@@ -81,6 +98,11 @@ function runDeploy(args: string[], answers: Answers = {}, cwd = ROOT): DeployRun
   if (answers.readers !== undefined) env.FAKE_GCLOUD_READERS = answers.readers.join(',');
   if (answers.fail !== undefined) env.FAKE_GCLOUD_FAIL = answers.fail;
   if (answers.failOnce !== undefined) env.FAKE_GCLOUD_FAIL_ONCE = answers.failOnce;
+  if (answers.firestore !== undefined) env.FAKE_GCLOUD_FIRESTORE = answers.firestore;
+  if (answers.ttl !== undefined) env.FAKE_GCLOUD_TTL = answers.ttl;
+  if (answers.projectPolicy !== undefined) {
+    env.FAKE_GCLOUD_PROJECT_POLICY = JSON.stringify(answers.projectPolicy);
+  }
   const child = spawnSync(process.execPath, [DEPLOY, ...args], {cwd, env, encoding: 'utf8'});
   const calls = readCalls(log);
   return {
@@ -426,6 +448,38 @@ describe('deploy refuses', () => {
       answers: READY,
       error:
         /--client-id: expected an OAuth client id such as 1234-abc.apps.googleusercontent.com, got "a,b"/,
+    },
+    {
+      name: 'an unknown session store',
+      args: [...TARGET, '--session-store=redis'],
+      answers: READY,
+      error: /--session-store: expected cookie or firestore, got "redis"/,
+    },
+    {
+      name: 'a malformed --firestore-database',
+      args: [...TARGET, '--session-store=firestore', '--firestore-database=Sessions_DB'],
+      answers: READY,
+      error:
+        /--firestore-database: expected \(default\) or a database ID such as sessions-db, got "Sessions_DB"/,
+    },
+    {
+      name: 'a malformed --firestore-location',
+      args: [...TARGET, '--session-store=firestore', '--firestore-location=Moon'],
+      answers: READY,
+      error: /--firestore-location: expected a location such as europe-west1 or eur3, got "Moon"/,
+    },
+    {
+      name: '--firestore-location without --session-store=firestore',
+      args: [...TARGET, '--firestore-location=eur3'],
+      answers: READY,
+      error: /--firestore-location needs --session-store=firestore/,
+    },
+    {
+      name: 'a Datastore-mode database for the sessions',
+      args: [...TARGET, '--session-store=firestore'],
+      answers: {...READY, firestore: 'datastore'},
+      error:
+        /--firestore-database: database \(default\) is in Datastore mode; sessions need Firestore Native mode: pass --firestore-database=ID to create another/,
     },
     {
       name: 'missing service accounts without --init-secrets',
@@ -810,7 +864,230 @@ describe('deploy functions', () => {
     assert.equal(run.status, 0);
     assert.match(run.stdout, /--init-secrets/);
     assert.match(run.stdout, /--delete/);
+    assert.match(run.stdout, /--session-store=firestore/);
     assert.deepEqual(run.calls, []);
+  });
+});
+
+/** The arguments of each Firestore change (database `db` of the sample project). */
+const FIRESTORE = {
+  enable: ['services', 'enable', 'firestore.googleapis.com', `--project=${PROJECT}`],
+  create: (db = '(default)', location = REGION): string[] => [
+    'firestore',
+    'databases',
+    'create',
+    `--database=${db}`,
+    `--location=${location}`,
+    '--type=firestore-native',
+    `--project=${PROJECT}`,
+  ],
+  ttl: (db = '(default)'): string[] => [
+    'firestore',
+    'fields',
+    'ttls',
+    'update',
+    'expireAt',
+    '--collection-group=oauth2_sessions',
+    `--database=${db}`,
+    '--enable-ttl',
+    '--async',
+    `--project=${PROJECT}`,
+  ],
+  grant: (name: FunctionName, db = '(default)'): string[] => [
+    'projects',
+    'add-iam-policy-binding',
+    PROJECT,
+    `--member=serviceAccount:${accountOf(name)}`,
+    '--role=roles/datastore.user',
+    `--condition=expression=resource.name=="projects/${PROJECT}/databases/${db}",title=gmail-oauth-functions-sessions`,
+    '--format=none',
+  ],
+};
+
+/** A project IAM policy in which `names` hold roles/datastore.user, on the (default) database or not. */
+function datastoreUsers(names: readonly FunctionName[], onDatabase = true): unknown {
+  const expression = `resource.name=="projects/${PROJECT}/databases/(default)"`;
+  const binding = {
+    role: 'roles/datastore.user',
+    members: names.map(name => `serviceAccount:${accountOf(name)}`),
+    ...(onDatabase ? {condition: {expression, title: 'gmail-oauth-functions-sessions'}} : {}),
+  };
+  return {
+    bindings: [{role: 'roles/viewer', members: ['user:owner@example.com']}, binding],
+    version: 3,
+  };
+}
+
+describe('deploy --session-store=firestore', () => {
+  const grantAll = (db?: string): string[][] => STORE_USERS.map(name => FIRESTORE.grant(name, db));
+  const cases: {name: string; args: string[]; answers: Answers; changes: string[][]}[] = [
+    {
+      name: 'the Firestore API off',
+      args: [],
+      answers: {firestore: 'disabled'},
+      changes: [FIRESTORE.enable, FIRESTORE.create(), FIRESTORE.ttl(), ...grantAll()],
+    },
+    {
+      name: 'no database',
+      args: [],
+      answers: {},
+      changes: [FIRESTORE.create(), FIRESTORE.ttl(), ...grantAll()],
+    },
+    {
+      name: 'no database and --firestore-location=eur3',
+      args: ['--firestore-location=eur3'],
+      answers: {},
+      changes: [FIRESTORE.create('(default)', 'eur3'), FIRESTORE.ttl(), ...grantAll()],
+    },
+    {
+      name: 'no database and --firestore-database=sessions-db',
+      args: ['--firestore-database=sessions-db'],
+      answers: {},
+      changes: [
+        FIRESTORE.create('sessions-db'),
+        FIRESTORE.ttl('sessions-db'),
+        ...grantAll('sessions-db'),
+      ],
+    },
+    {
+      name: 'a database without the TTL policy',
+      args: [],
+      answers: {firestore: 'native'},
+      changes: [FIRESTORE.ttl(), ...grantAll()],
+    },
+    {
+      name: 'the TTL policy being created and every account granted',
+      args: [],
+      answers: {
+        firestore: 'native',
+        ttl: 'CREATING',
+        projectPolicy: datastoreUsers(FUNCTION_NAMES),
+      },
+      changes: [],
+    },
+    {
+      name: 'a TTL policy that needs repair and two accounts granted',
+      args: [],
+      answers: {
+        firestore: 'native',
+        ttl: 'NEEDS_REPAIR',
+        projectPolicy: datastoreUsers(['oauth2init', 'listlabels']),
+      },
+      changes: [
+        FIRESTORE.ttl(),
+        FIRESTORE.grant('oauth2callback'),
+        FIRESTORE.grant('oauth2signout'),
+      ],
+    },
+    {
+      name: 'the role held on the whole project rather than the database',
+      args: [],
+      answers: {
+        firestore: 'native',
+        ttl: 'ACTIVE',
+        projectPolicy: datastoreUsers(FUNCTION_NAMES, false),
+      },
+      changes: grantAll(),
+    },
+    {
+      name: '--functions=listlabels',
+      args: ['--functions=listlabels'],
+      answers: {firestore: 'native', ttl: 'ACTIVE'},
+      changes: [FIRESTORE.grant('listlabels')],
+    },
+    {
+      name: '--functions=oauth2init, which never reads the store',
+      args: ['--functions=oauth2init'],
+      answers: {firestore: 'native', ttl: 'ACTIVE'},
+      changes: [],
+    },
+  ];
+  for (const c of cases) {
+    it(`deploy --session-store=firestore with ${c.name} runs ${c.changes.length} Firestore changes, then the deploys`, () => {
+      const run = runDeploy([...TARGET, '--session-store=firestore', ...c.args], {
+        ...READY,
+        ...c.answers,
+      });
+      assert.equal(run.status, 0, run.stderr);
+      const others = run.changes.slice(0, run.changes.length - deploys(run).length);
+      assert.deepEqual(
+        others.map(call => call.args),
+        c.changes,
+      );
+      assert.ok(deploys(run).length > 0);
+      const database = /--firestore-database=(.*)/.exec(c.args.join(' '))?.[1];
+      for (const call of deploys(run)) {
+        assert.equal(envVars(call).SESSION_STORE, 'firestore');
+        assert.equal(envVars(call).FIRESTORE_DATABASE, database);
+        assert.equal(envVars(call).GOOGLE_CLOUD_PROJECT, PROJECT);
+      }
+    });
+  }
+
+  it('deploy --init-secrets --session-store=firestore creates the accounts, then gives them Firestore, then deploys', () => {
+    const args = [...TARGET, '--init-secrets', '--session-store=firestore'];
+    const run = runDeploy([...args, `--client-secret-file=${clientFile}`], {});
+    assert.equal(run.status, 0, run.stderr);
+    const verbs = run.changes.map(call => call.args.slice(0, 2).join(' '));
+    const last = (verb: string): number => verbs.lastIndexOf(verb);
+    assert.ok(last('iam service-accounts') < verbs.indexOf('projects add-iam-policy-binding'));
+    assert.ok(last('projects add-iam-policy-binding') < verbs.indexOf('functions deploy'));
+    assert.deepEqual(
+      run.changes
+        .filter(
+          call =>
+            call.args[0] !== 'functions' &&
+            call.args.some(a => a.includes('firestore') || a.includes('datastore')),
+        )
+        .map(call => call.args),
+      [FIRESTORE.create(), FIRESTORE.ttl(), ...grantAll()],
+    );
+    assert.match(
+      run.stdout,
+      /Sessions: Firestore database \(default\) of demo-project, collection oauth2_sessions, deleted by the TTL policy on expireAt/,
+    );
+  });
+
+  it('deploy --session-store=firestore tries a grant again while IAM does not know a new account yet', () => {
+    const grant = 'projects add-iam-policy-binding';
+    const run = runDeploy([...TARGET, '--session-store=firestore'], {...READY, failOnce: grant});
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /does not exist\.\nTrying again in 2 s/);
+    const tries = run.changes.filter(call => call.args.join(' ').startsWith(grant));
+    assert.equal(tries.length, STORE_USERS.length + 1);
+  });
+
+  it('deploy without --session-store looks nothing up in Firestore and sets no SESSION_STORE', () => {
+    const run = runDeploy(TARGET, READY);
+    assert.equal(run.status, 0, run.stderr);
+    assert.ok(!run.calls.some(call => /firestore|projects/.test(call.args.slice(0, 2).join(' '))));
+    for (const call of deploys(run)) assert.equal(envVars(call).SESSION_STORE, undefined);
+  });
+
+  it('deploy --delete --session-store=firestore prints how to revoke the roles, then delete the sessions or the database, and runs none', () => {
+    const run = runDeploy([...TARGET, '--delete', '--session-store=firestore'], {
+      functions: [...FUNCTION_NAMES],
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(
+      run.changes.map(call => call.args.slice(0, 2).join(' ')),
+      FUNCTION_NAMES.map(() => 'functions delete'),
+    );
+    const hints = run.stdout.split('\n').filter(line => line.startsWith('  gcloud '));
+    const condition = `'--condition=expression=resource.name=="projects/${PROJECT}/databases/(default)",title=gmail-oauth-functions-sessions'`;
+    assert.deepEqual(hints.slice(0, STORE_USERS.length + 2), [
+      ...STORE_USERS.map(
+        name =>
+          `  gcloud projects remove-iam-policy-binding ${PROJECT} --member=serviceAccount:${accountOf(name)} --role=roles/datastore.user ${condition} --format=none`,
+      ),
+      `  gcloud firestore bulk-delete --collection-ids=oauth2_sessions '--database=(default)' --project=${PROJECT} --quiet`,
+      `  gcloud firestore databases delete '--database=(default)' --project=${PROJECT} --quiet`,
+    ]);
+    const revoke = run.stdout.indexOf('remove-iam-policy-binding');
+    assert.ok(
+      revoke < run.stdout.indexOf('service-accounts delete'),
+      'roles revoked before the accounts go',
+    );
   });
 });
 
@@ -845,6 +1122,24 @@ describe('deploy without an account', () => {
               `^gcloud functions deploy ${name} .*GOOGLE_CLIENT_ID=CLIENT_ID,.*# GOOGLE_CLIENT_ID: could not look up: not signed in$`,
             ),
       ),
+    },
+    {
+      name: 'a first Firestore deploy',
+      args: ['--session-store=firestore'],
+      commands: [
+        /^gcloud services enable firestore\.googleapis\.com --project=demo-project {2}# if off \(could not look up: not signed in\)$/,
+        /^gcloud firestore databases create '--database=\(default\)' --location=europe-west1 .*# if missing \(could not look up: not signed in\)$/,
+        /^gcloud firestore fields ttls update expireAt .*# if not set \(could not look up: not signed in\)$/,
+        ...STORE_USERS.map(
+          name =>
+            new RegExp(
+              `^gcloud projects add-iam-policy-binding demo-project --member=serviceAccount:${name}-fn@.*# if missing \\(could not look up: not signed in\\)$`,
+            ),
+        ),
+        ...FUNCTION_NAMES.map(
+          name => new RegExp(`^gcloud functions deploy ${name} .*,SESSION_STORE=firestore `),
+        ),
+      ],
     },
     {
       name: 'a delete',

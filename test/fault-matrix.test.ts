@@ -13,6 +13,7 @@ import {
 } from './support/fault-matrix.js';
 import {runFaultRow} from './support/fault-row.js';
 import {signIn, startHarness, type Harness} from './support/harness.js';
+import {modeConfig, SESSION_MODES, skipForMode} from './support/session-modes.js';
 
 const WHO: Readonly<Record<FaultRow['call'], string>> = {
   exchange: 'oauth2callback',
@@ -35,15 +36,6 @@ function describeRow(row: FaultRow): string {
 }
 
 describe('fault matrix', () => {
-  let h: Harness;
-  let session: string;
-  before(async () => {
-    h = await startHarness(MATRIX_CONFIG);
-    session = await signIn(h);
-  });
-  afterEach(() => h.emulator.clearFaults());
-  after(() => h.emulator.close());
-
   it('FAULT_MATRIX uses every fault, and each fault once per call', () => {
     const used = FAULT_MATRIX.map(row => row.fault);
     assert.deepEqual(new Set(used), new Set(Object.keys(FAULTS)));
@@ -59,8 +51,22 @@ describe('fault matrix', () => {
       'docs/reliability.md: paste faultMatrixMarkdown()',
     );
   });
-
-  for (const row of FAULT_MATRIX) {
-    it(describeRow(row), () => runFaultRow(h, row, {json: false, session}));
-  }
 });
+
+for (const mode of SESSION_MODES) {
+  describe(`fault matrix with ${mode} sessions`, {skip: skipForMode(mode)}, () => {
+    let h: Harness;
+    let session: string;
+    before(async () => {
+      h = await startHarness({...MATRIX_CONFIG, ...modeConfig(mode)});
+      session = await signIn(h);
+    });
+    afterEach(() => h.emulator.clearFaults());
+    after(() => h.emulator.close());
+
+    for (const row of FAULT_MATRIX) {
+      it(`${describeRow(row)} (${mode} sessions)`, () =>
+        runFaultRow(h, row, {json: false, session}));
+    }
+  });
+}

@@ -6,25 +6,36 @@ import {join} from 'node:path';
 import {describe, it} from 'node:test';
 import {promisify} from 'node:util';
 import {describeError, logEvent, setTraceProject, withRequestTrace} from '../src/log.js';
+import {SESSION_MODES, skipForMode, type SessionMode} from './support/session-modes.js';
 
 const run = promisify(execFile);
 
-/** Runs a scenario script of test/support in its own process: what it printed, and its secrets. */
-async function runScenario(
-  script: string,
-): Promise<{stdout: string; output: string; secrets: string[]}> {
+/** What a scenario printed, the secrets it handled, and (firestore mode) the session documents. */
+interface ScenarioRun {
+  stdout: string;
+  output: string;
+  secrets: string[];
+  stored: unknown[] | null;
+}
+
+/** Runs a scenario script of test/support in its own process, in `mode`. */
+async function runScenario(script: string, mode: SessionMode): Promise<ScenarioRun> {
   const dir = mkdtempSync(join(tmpdir(), 'log-test-'));
   try {
     const secretsFile = join(dir, 'secrets.json');
     const path = new URL(`./support/${script}`, import.meta.url).pathname;
-    const {stdout, stderr} = await run(process.execPath, [path, secretsFile], {
+    const {stdout, stderr} = await run(process.execPath, [path, secretsFile, mode], {
       maxBuffer: 64 * 1024 * 1024,
       // Google's libraries' debug log on, as a user might leave it: it must print no secret.
       env: {...process.env, GOOGLE_SDK_NODE_LOGGING: 'auth,gaxios,googleapis'},
     });
-    const secrets: unknown = JSON.parse(readFileSync(secretsFile, 'utf8'));
+    const findings: unknown = JSON.parse(readFileSync(secretsFile, 'utf8'));
+    assert.ok(typeof findings === 'object' && findings !== null);
+    const secrets: unknown = Reflect.get(findings, 'secrets');
+    const stored: unknown = Reflect.get(findings, 'stored');
     assert.ok(Array.isArray(secrets) && secrets.every(s => typeof s === 'string'));
-    return {stdout, output: stdout + stderr, secrets};
+    assert.ok(stored === null || Array.isArray(stored));
+    return {stdout, output: stdout + stderr, secrets, stored};
   } finally {
     rmSync(dir, {recursive: true, force: true});
   }
@@ -53,12 +64,12 @@ function printedForms(secret: string): string[] {
 }
 
 /** Asserts no secret (of at least 8 characters) appears in the output in any printed form. */
-function assertNoSecret(output: string, secrets: readonly string[]): void {
+function assertNoSecret(output: string, secrets: readonly string[], where = 'the logs'): void {
   for (const secret of secrets.filter(s => s.length >= 8)) {
     for (const form of printedForms(secret)) {
       assert.ok(
         !output.includes(form),
-        `a secret value appears in the logs (${secret.slice(0, 4)}..., as ${form.slice(0, 6)}...)`,
+        `a secret value appears in ${where} (${secret.slice(0, 4)}..., as ${form.slice(0, 6)}...)`,
       );
     }
   }
@@ -75,37 +86,57 @@ function assertLogLines(stdout: string): void {
   }
 }
 
+/**
+ * Firestore mode: the session documents exist and hold no secret in clear (the tokens are
+ * sealed with the cookie key); cookie mode keeps nothing on the server.
+ */
+function assertStoredSealed(stored: unknown[] | null, mode: SessionMode, secrets: string[]): void {
+  if (mode === 'cookie') return assert.equal(stored, null);
+  assert.ok(stored !== null && stored.length > 0, `${stored?.length} session documents stored`);
+  for (const document of stored) {
+    const fields = JSON.stringify(Reflect.get(Object(document), 'fields'));
+    assert.match(fields, /"tokens":\{"stringValue":"ey/, 'each document holds sealed tokens');
+    assertNoSecret(fields, secrets, 'a stored session document');
+  }
+}
+
+for (const mode of SESSION_MODES) {
+  describe(`logs and stored sessions (${mode} sessions)`, {skip: skipForMode(mode)}, () => {
+    it(`logs carry no token, code, verifier, state, client secret or cookie value on any path (${mode} sessions)`, async () => {
+      const {stdout, output, secrets, stored} = await runScenario('log-scenarios.js', mode);
+      assert.ok(secrets.length > 30, `collected ${secrets.length} secret values`);
+      assert.match(output, /"event":"token_exchange_failed"/, 'the failure paths did log');
+      assert.match(output, /"event":"gmail_error"/);
+      const printedErrors = output.match(/^GaxiosError: /gm)?.length ?? 0;
+      assert.ok(printedErrors >= 6, `each library error was printed whole (${printedErrors})`);
+      for (const event of [
+        'token_refresh_failed',
+        'bearer_rejected',
+        'sign_out_refused',
+        'signed_out',
+      ]) {
+        assert.match(output, new RegExp(`"event":"${event}"`));
+      }
+      assertNoSecret(output, secrets);
+      assertLogLines(stdout);
+      assertStoredSealed(stored, mode, secrets);
+    });
+
+    it(`logs carry no secret while Google misbehaves: the whole fault matrix, as a JSON client (${mode} sessions)`, async () => {
+      const {stdout, output, secrets, stored} = await runScenario('fault-matrix-logs.js', mode);
+      assert.ok(secrets.length > 100, `collected ${secrets.length} secret values`);
+      for (const event of ['token_exchange_failed', 'token_refresh_failed', 'gmail_error']) {
+        assert.match(output, new RegExp(`"event":"${event}"`));
+      }
+      assert.doesNotMatch(output, /"event":"internal_error"/, 'no handler threw');
+      assertNoSecret(output, secrets);
+      assertLogLines(stdout);
+      assertStoredSealed(stored, mode, secrets);
+    });
+  });
+}
+
 describe('logs', () => {
-  it('logs carry no token, code, verifier, state, client secret or cookie value on any path', async () => {
-    const {stdout, output, secrets} = await runScenario('log-scenarios.js');
-    assert.ok(secrets.length > 30, `collected ${secrets.length} secret values`);
-    assert.match(output, /"event":"token_exchange_failed"/, 'the failure paths did log');
-    assert.match(output, /"event":"gmail_error"/);
-    const printedErrors = output.match(/^GaxiosError: /gm)?.length ?? 0;
-    assert.ok(printedErrors >= 6, `each library error was printed whole (${printedErrors})`);
-    for (const event of [
-      'token_refresh_failed',
-      'bearer_rejected',
-      'sign_out_refused',
-      'signed_out',
-    ]) {
-      assert.match(output, new RegExp(`"event":"${event}"`));
-    }
-    assertNoSecret(output, secrets);
-    assertLogLines(stdout);
-  });
-
-  it('logs carry no secret while Google misbehaves: the whole fault matrix, as a JSON client', async () => {
-    const {stdout, output, secrets} = await runScenario('fault-matrix-logs.js');
-    assert.ok(secrets.length > 100, `collected ${secrets.length} secret values`);
-    for (const event of ['token_exchange_failed', 'token_refresh_failed', 'gmail_error']) {
-      assert.match(output, new RegExp(`"event":"${event}"`));
-    }
-    assert.doesNotMatch(output, /"event":"internal_error"/, 'no handler threw');
-    assertNoSecret(output, secrets);
-    assertLogLines(stdout);
-  });
-
   it('printedForms() finds a secret base64-encoded at any offset of a longer value', () => {
     const secret = 'SENTINEL-client-secret-7f3a';
     for (const prefix of ['', 'a', 'ab', 'client-id:']) {

@@ -1,7 +1,7 @@
 import {NEEDS_CLIENT_SECRET} from '../../src/register.js';
 import {runtimeAccount} from './accounts.js';
 import type {Change} from './gcloud.js';
-import type {DeployOptions, FunctionName} from './options.js';
+import {DEFAULT_DATABASE, type DeployOptions, type FunctionName} from './options.js';
 import type {Target} from './target.js';
 
 /** Secret Manager secret holding COOKIE_SECRET (comma-separated base64 keys). */
@@ -104,6 +104,7 @@ export function deployFunction(
     `GOOGLE_CLOUD_PROJECT=${target.project}`,
     'NODE_ENV=production',
     ...(options.accessType === 'offline' ? ['ACCESS_TYPE=offline'] : []),
+    ...sessionStoreEnv(options),
   ];
   // Resolved when an instance starts: a new version reaches new instances (and a redeploy).
   const secrets = [`COOKIE_SECRET=${COOKIE_SECRET_NAME}:latest`, ...client.secrets];
@@ -133,6 +134,16 @@ export function deployFunction(
         : [`--build-service-account=projects/${target.project}/serviceAccounts/${build}`]),
     ],
   };
+}
+
+/** SESSION_STORE=firestore and, for a database other than (default), FIRESTORE_DATABASE. */
+function sessionStoreEnv(options: DeployOptions): string[] {
+  if (options.sessionStore !== 'firestore') return [];
+  const database = options.firestoreDatabase;
+  return [
+    'SESSION_STORE=firestore',
+    ...(database === DEFAULT_DATABASE ? [] : [`FIRESTORE_DATABASE=${database}`]),
+  ];
 }
 
 /** Deletes one function; --quiet answers gcloud's "Do you want to continue?" with yes. */

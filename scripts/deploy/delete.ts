@@ -1,3 +1,4 @@
+import {USES_SESSION_STORE} from '../../src/register.js';
 import {deleteRuntimeAccount} from './accounts.js';
 import {
   CLIENT_SECRET_NAME,
@@ -7,6 +8,12 @@ import {
   deleteSecret,
   IMAGE_REPOSITORY,
 } from './commands.js';
+import {
+  deleteDatabase,
+  deleteSessions,
+  revokeDatabaseAccess,
+  SESSIONS_COLLECTION,
+} from './firestore-commands.js';
 import {describeChange, type Change} from './gcloud.js';
 import {ask, isServiceDisabled, type LookupContext} from './lookups.js';
 import type {DeployOptions} from './options.js';
@@ -55,6 +62,7 @@ export function planDelete(options: DeployOptions, target: Target, context: Look
     changes,
     warnings,
     epilogue: [
+      ...firestoreLeftovers(options, project),
       '',
       'Not deleted: the secrets (deleting the cookie key ends every session), the service accounts,',
       `and the build images (${IMAGE_REPOSITORY} holds the images of every function of ${project} in ${target.region}).`,
@@ -63,4 +71,27 @@ export function planDelete(options: DeployOptions, target: Target, context: Look
       `The uploaded sources stay in the bucket gs://gcf-v2-sources-PROJECT_NUMBER-${target.region}.`,
     ],
   };
+}
+
+/**
+ * With --session-store=firestore: how to remove the functions' access to the database (before
+ * their accounts are deleted, which would leave the bindings under a deleted: name), then the
+ * sessions, or the whole database. None is run: the database may hold other data.
+ */
+function firestoreLeftovers(options: DeployOptions, project: string): string[] {
+  if (options.sessionStore !== 'firestore') return [];
+  const database = options.firestoreDatabase;
+  const revokes = options.functions
+    .filter(name => USES_SESSION_STORE[name])
+    .map(name => revokeDatabaseAccess(name, project, database));
+  return [
+    '',
+    `Not deleted: the sessions in Firestore (collection ${SESSIONS_COLLECTION} of database ${database}) and`,
+    "the functions' roles/datastore.user on it. First remove the roles (before deleting the accounts):",
+    ...revokes.map(change => `  ${describeChange(change)}`),
+    'then delete the sessions:',
+    `  ${describeChange(deleteSessions(project, database))}`,
+    'or, if nothing else keeps data there, the whole database:',
+    `  ${describeChange(deleteDatabase(project, database))}`,
+  ];
 }

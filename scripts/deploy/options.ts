@@ -18,11 +18,20 @@ export interface DeployOptions {
   readonly buildServiceAccount: string | null;
   readonly clientSecretFile: string;
   readonly initSecrets: boolean;
+  /** Where the functions keep sessions: sealed in cookies, or in Firestore. */
+  readonly sessionStore: 'cookie' | 'firestore';
+  /** The Firestore database of the sessions (FIRESTORE_DATABASE); '(default)' unless given. */
+  readonly firestoreDatabase: string;
+  /** Where to create a missing database, or null for the functions' region. */
+  readonly firestoreLocation: string | null;
   /** Delete the functions instead of deploying them. */
   readonly delete: boolean;
   readonly dryRun: boolean;
   readonly help: boolean;
 }
+
+/** The database the functions use when FIRESTORE_DATABASE is not set. */
+export const DEFAULT_DATABASE = '(default)';
 
 /** A problem that stops the deploy, naming the flag or step that is wrong. */
 export class DeployError extends Error {
@@ -46,6 +55,12 @@ export const USAGE = `Usage: npm run deploy -- [options]
                             client file, or else from the secret oauth-client-secret)
   --build-service-account=EMAIL  the account Cloud Build builds as (default: the project's)
   --access-type=offline     ask Google for refresh tokens (default: online)
+  --session-store=firestore keep sessions in Firestore (default: cookie): enable the API, create the
+                            database if missing, set the TTL policy on oauth2_sessions.expireAt,
+                            and grant roles/datastore.user on it to the functions that use it
+  --firestore-database=ID   the database for the sessions (default: (default))
+  --firestore-location=LOC  where a missing database is created, for good: a region or nam5/eur3
+                            (default: --region)
   --functions=a,b           deploy (or delete) only these (default: ${FUNCTION_NAMES.join(',')})
   --delete                  delete the functions, and print how to delete the rest
   --dry-run                 print the gcloud commands that would change something; change nothing
@@ -56,6 +71,11 @@ export const USAGE = `Usage: npm run deploy -- [options]
 const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 const REGION = /^[a-z]+(-[a-z]+)+\d+$/;
 const SERVICE_ACCOUNT = /^[a-z0-9-]+@[a-z0-9.-]+\.gserviceaccount\.com$/;
+// https://cloud.google.com/firestore/docs/manage-databases#database_id: 4-63 characters,
+// lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen.
+const DATABASE_ID = /^(\(default\)|[a-z][a-z0-9-]{2,61}[a-z0-9])$/;
+// A region (europe-west1) or a multi-region (nam5, eur3): https://cloud.google.com/firestore/docs/locations
+const FIRESTORE_LOCATION = /^[a-z]+(-[a-z]+)*\d+$/;
 // A client id goes into --set-env-vars, whose list is comma-separated.
 const CLIENT_ID = /^[\w.-]+$/;
 
@@ -84,6 +104,26 @@ export function parseDeployOptions(argv: readonly string[]): DeployOptions {
       `--client-id: expected an OAuth client id such as 1234-abc.apps.googleusercontent.com, got "${clientId}"`,
     );
   }
+  const sessionStore = values['session-store'] ?? 'cookie';
+  if (sessionStore !== 'cookie' && sessionStore !== 'firestore') {
+    throw new DeployError(`--session-store: expected cookie or firestore, got "${sessionStore}"`);
+  }
+  const firestoreDatabase = values['firestore-database'] ?? DEFAULT_DATABASE;
+  if (!DATABASE_ID.test(firestoreDatabase)) {
+    throw new DeployError(
+      `--firestore-database: expected (default) or a database ID such as sessions-db, got "${firestoreDatabase}"`,
+    );
+  }
+  const firestoreLocation = values['firestore-location'] ?? null;
+  if (firestoreLocation !== null && !FIRESTORE_LOCATION.test(firestoreLocation)) {
+    throw new DeployError(
+      `--firestore-location: expected a location such as europe-west1 or eur3, got "${firestoreLocation}"`,
+    );
+  }
+  const firestoreFlag = ['firestore-database', 'firestore-location'].find(name => name in values);
+  if (sessionStore !== 'firestore' && firestoreFlag !== undefined) {
+    throw new DeployError(`--${firestoreFlag} needs --session-store=firestore`);
+  }
   if (values.delete && values['init-secrets']) {
     throw new DeployError('--delete and --init-secrets: choose one');
   }
@@ -96,6 +136,9 @@ export function parseDeployOptions(argv: readonly string[]): DeployOptions {
     buildServiceAccount,
     clientSecretFile: values['client-secret-file'] ?? 'client_secret.json',
     initSecrets: values['init-secrets'] ?? false,
+    sessionStore,
+    firestoreDatabase,
+    firestoreLocation,
     delete: values.delete ?? false,
     dryRun: values['dry-run'] ?? false,
     help: values.help ?? false,
@@ -126,6 +169,9 @@ interface Flags {
   'client-id'?: string;
   'client-secret-file'?: string;
   'init-secrets'?: boolean;
+  'session-store'?: string;
+  'firestore-database'?: string;
+  'firestore-location'?: string;
   delete?: boolean;
   'dry-run'?: boolean;
   help?: boolean;
@@ -147,6 +193,9 @@ function parseFlags(argv: readonly string[]): Flags {
         'client-id': {type: 'string'},
         'client-secret-file': {type: 'string'},
         'init-secrets': {type: 'boolean'},
+        'session-store': {type: 'string'},
+        'firestore-database': {type: 'string'},
+        'firestore-location': {type: 'string'},
         delete: {type: 'boolean'},
         'dry-run': {type: 'boolean'},
         help: {type: 'boolean', short: 'h'},

@@ -4,6 +4,8 @@ import {deployFunction} from './commands.js';
 import type {Change} from './gcloud.js';
 import type {LookupContext} from './lookups.js';
 import type {DeployOptions} from './options.js';
+import {planFirestore} from './firestore.js';
+import {SESSIONS_COLLECTION, TTL_FIELD} from './firestore-commands.js';
 import {planSetup} from './secrets.js';
 import type {Target} from './target.js';
 
@@ -28,6 +30,7 @@ const BUILD_ACCOUNT_NOTE = [
 /** The changes of a deploy: the project's set-up with --init-secrets, then each function. */
 export function planDeploy(options: DeployOptions, target: Target, context: LookupContext): Plan {
   const setup = planSetup(options, target, context);
+  const firestore = planFirestore(options, target, context);
   const needsId = options.functions.some(name => !NEEDS_CLIENT_SECRET[name]);
   const clientId = needsId ? resolveClientId(options, target.project, context) : {value: ''};
   const idNote = 'unknown' in clientId ? `GOOGLE_CLIENT_ID: ${clientId.unknown}` : undefined;
@@ -42,11 +45,16 @@ export function planDeploy(options: DeployOptions, target: Target, context: Look
   });
   const url = target.baseUrl;
   return {
-    changes: [...setup.changes, ...deploys],
+    changes: [...setup.changes, ...firestore, ...deploys],
     warnings: setup.warnings,
     epilogue: [
       '',
       `Functions: ${options.functions.join(', ')} at ${url}, each running as NAME-fn@${target.project}.iam.gserviceaccount.com`,
+      ...(options.sessionStore === 'firestore'
+        ? [
+            `Sessions: Firestore database ${options.firestoreDatabase} of ${target.project}, collection ${SESSIONS_COLLECTION}, deleted by the TTL policy on ${TTL_FIELD}`,
+          ]
+        : []),
       `Sign in at ${url}/oauth2init`,
       `The OAuth client must list the redirect URI ${url}/oauth2callback`,
       ...(options.initSecrets ? BUILD_ACCOUNT_NOTE : []),

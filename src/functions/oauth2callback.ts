@@ -5,7 +5,9 @@ import {guard, redirect, sendProblem} from '../http.js';
 import {logEvent, type LogFields} from '../log.js';
 import {createGoogleClients, GMAIL_READONLY_SCOPE, hasScope} from '../oauth-client.js';
 import {authorizationErrorProblem, PROBLEMS, type StatusProblem} from '../problems.js';
+import {createSessionStore} from '../session-store.js';
 import {newSessionId, startSignIn, statesMatch} from '../sign-in.js';
+import {answerStoreOutage} from '../store-outage.js';
 import {createTokenCookies} from '../token-cookie.js';
 import {exchangeCode, type ExchangeResult} from '../token-exchange.js';
 
@@ -17,11 +19,12 @@ export function oauth2callback(config: Config): HttpFunction {
     config.sessionLifetimeMs,
   );
   const google = createGoogleClients(config);
+  const sessions = createSessionStore(config);
   const startAgain = {href: `${config.baseUrl}/oauth2init`, text: 'Sign in again'};
 
   return guard(
     'oauth2callback',
-    async (req, res) => {
+    answerStoreOutage(async (req, res) => {
       const fail = (event: string, problem: StatusProblem, fields: LogFields = {}): void => {
         const severity = problem.status >= 500 ? 'WARNING' : 'NOTICE';
         logEvent(severity, event, problem.title, {...fields, status: problem.status});
@@ -73,12 +76,12 @@ export function oauth2callback(config: Config): HttpFunction {
       }
       const now = Date.now();
       const session = {id: newSessionId(), signedInAt: now, ...result.tokens};
-      const sessionCookie = await cookies.sealSession(session, now);
+      const sessionCookie = await (await sessions).create(session, now);
       if (sessionCookie === null) return fail('session_too_large', PROBLEMS.sessionTooLarge);
       res.append('Set-Cookie', sessionCookie);
       logEvent('INFO', 'sign_in_completed', 'Sign-in completed');
       redirect(res, 303, `${config.baseUrl}/listlabels`);
-    },
+    }),
     // GET only: a HEAD (a link checker, `curl -I`) must not redeem the code (RFC 9110 §9.2.1).
     ['GET'],
   );

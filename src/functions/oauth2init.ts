@@ -1,7 +1,8 @@
 import type {HttpFunction} from '@google-cloud/functions-framework';
 import type {Config} from '../config.js';
 import {guard, redirect} from '../http.js';
-import {createGoogleClients, isSessionUsable} from '../oauth-client.js';
+import {createGoogleClients} from '../oauth-client.js';
+import {createSignedInCheck} from '../session-store.js';
 import {startSignIn} from '../sign-in.js';
 import {createTokenCookies} from '../token-cookie.js';
 
@@ -13,9 +14,9 @@ export function oauth2init(config: Config): HttpFunction {
     config.sessionLifetimeMs,
   );
   const google = createGoogleClients(config);
+  const isSignedIn = createSignedInCheck(config);
   return guard('oauth2init', async (req, res) => {
-    const session = await cookies.openSession(req.headers.cookie);
-    if (session !== null && isSessionUsable(session, Date.now())) {
+    if (await isSignedIn(req.headers.cookie)) {
       return redirect(res, 302, `${config.baseUrl}/listlabels`);
     }
     const {setCookie, location} = await startSignIn(config, google, cookies);

@@ -6,19 +6,16 @@ import {logEvent} from '../log.js';
 import {createGoogleClients} from '../oauth-client.js';
 import {renderSignOutPage} from '../pages.js';
 import {PROBLEMS} from '../problems.js';
-import {createTokenCookies} from '../token-cookie.js';
+import {createSessionStore} from '../session-store.js';
+import {answerStoreOutage} from '../store-outage.js';
 import {revokeToken} from '../token-exchange.js';
 
 /**
  * Signs out: POST (from the labels page's button, with its CSRF token) revokes the grant at
- * Google and clears the session cookie. GET shows the button.
+ * Google, deletes the stored session (firestore mode) and clears the session cookie. GET shows the button.
  */
 export function oauth2signout(config: Config): HttpFunction {
-  const cookies = createTokenCookies(
-    config.cookieSecrets,
-    config.secureCookies,
-    config.sessionLifetimeMs,
-  );
+  const sessions = createSessionStore(config);
   const csrf = createCsrf(config.cookieSecrets);
   const google = createGoogleClients(config);
   const action = `${config.baseUrl}/oauth2signout`;
@@ -26,8 +23,9 @@ export function oauth2signout(config: Config): HttpFunction {
 
   return guard(
     'oauth2signout',
-    async (req, res) => {
-      const session = await cookies.openSession(req.headers.cookie);
+    answerStoreOutage(async (req, res) => {
+      const store = await sessions;
+      const session = await store.load(req.headers.cookie);
       if (req.method !== 'POST') {
         if (session === null) return sendProblem(req, res, {...PROBLEMS.notSignedIn, action: home});
         return sendPage(res, 200, renderSignOutPage({action, csrf: csrf.tokenFor(session.id)}));
@@ -45,7 +43,9 @@ export function oauth2signout(config: Config): HttpFunction {
       }
       // No session, nothing to clear: a cross-site POST learns nothing and changes nothing.
       if (session === null) return sendProblem(req, res, {...PROBLEMS.notSignedIn, action: home});
-      res.append('Set-Cookie', cookies.clearSession());
+      // Deleted before the cookie is cleared: an outage leaves the user signed in, and says so.
+      await store.remove(session);
+      res.append('Set-Cookie', store.clear());
       // Revoking the refresh token ends the whole grant; without one, the access token does.
       const revoked = await revokeToken(google, session.refreshToken ?? session.accessToken);
       logEvent(revoked ? 'INFO' : 'WARNING', 'signed_out', 'Signed out', {revoked});
@@ -53,7 +53,7 @@ export function oauth2signout(config: Config): HttpFunction {
         ...(revoked ? PROBLEMS.signedOut : PROBLEMS.signedOutUnrevoked),
         action: home,
       });
-    },
+    }),
     ['GET', 'HEAD', 'POST'],
   );
 }

@@ -3,7 +3,7 @@ import type {AddressInfo} from 'node:net';
 import {startEmulator, type Emulator, type EmulatorOptions} from '../../emulator/index.js';
 import {loadConfig, type Config} from '../../src/config.js';
 import {createDevHandler} from '../../scripts/dev-server.js';
-import {COOKIE_SECRET} from './harness.js';
+import {COOKIE_SECRET, withFirestoreProject} from './harness.js';
 
 /** The three functions on one origin (as `npm start` serves them) plus an emulator, on free ports. */
 export interface DevOrigin {
@@ -23,6 +23,8 @@ export async function startDevOrigin(
   overrides: Partial<Config> = {},
   emulatorOptions: EmulatorOptions = {},
 ): Promise<DevOrigin> {
+  // SESSION_STORE=firestore as npm start runs it: sessions in this process's Firestore emulator.
+  overrides = await withFirestoreProject(overrides);
   const emulator = await startEmulator(emulatorOptions);
   const server: Server = createServer();
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));

@@ -27,6 +27,17 @@ function fakeGcloud(args: readonly string[], env = process.env): number {
     );
   }
   if (command === 'secrets describe') return describeSecret(subject ?? '', env);
+  if (command === 'firestore databases' && subject === 'describe') return describeDatabase(env);
+  if (command === 'firestore fields' && subject === 'ttls' && args[3] === 'list') {
+    // FAKE_GCLOUD_TTL: the state of expireAt's TTL policy (ACTIVE, CREATING, ...), unset: none.
+    const state = env.FAKE_GCLOUD_TTL;
+    const name = 'projects/p/databases/(default)/collectionGroups/oauth2_sessions/fields/expireAt';
+    return print([JSON.stringify(state === undefined ? [] : [{name, ttlConfig: {state}}])]);
+  }
+  if (command === 'projects get-iam-policy') {
+    // FAKE_GCLOUD_PROJECT_POLICY: the project's IAM policy as JSON.
+    return print([env.FAKE_GCLOUD_PROJECT_POLICY ?? JSON.stringify({bindings: [], version: 1})]);
+  }
   if (command === 'secrets get-iam-policy') {
     // Every secret has the readers listed in FAKE_GCLOUD_READERS (members, comma-separated).
     const members = listOf(env.FAKE_GCLOUD_READERS);
@@ -68,6 +79,9 @@ const CHANGES = new Set([
   'iam service-accounts',
   'functions deploy',
   'functions delete',
+  'firestore databases',
+  'firestore fields',
+  'projects add-iam-policy-binding',
 ]);
 
 /** Like `gcloud config list --format=json`: only the properties that were set. */
@@ -102,6 +116,21 @@ function describeSecret(name: string, env: NodeJS.ProcessEnv): number {
   }
   process.stdout.write(`projects/1/secrets/${name}\n`);
   return 0;
+}
+
+/** FAKE_GCLOUD_FIRESTORE: native or datastore (a database of that mode), disabled (the API off), unset: no database. */
+function describeDatabase(env: NodeJS.ProcessEnv): number {
+  const mode = env.FAKE_GCLOUD_FIRESTORE;
+  if (mode === 'disabled') {
+    return fail(
+      'PERMISSION_DENIED: Cloud Firestore API has not been used in project 1 before or it is disabled. reason: SERVICE_DISABLED',
+    );
+  }
+  if (mode === undefined) {
+    return fail("NOT_FOUND: Project 'p' or database '(default)' does not exist.");
+  }
+  const type = mode === 'datastore' ? 'DATASTORE_MODE' : 'FIRESTORE_NATIVE';
+  return print([JSON.stringify({name: 'projects/p/databases/(default)', type, locationId: 'x'})]);
 }
 
 function fail(message: string): number {

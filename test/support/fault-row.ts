@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
-import {randomBytes} from 'node:crypto';
 import {parseSetCookie} from 'cookie';
 import type {Response} from 'supertest';
 import type {RecordedRequest} from '../../emulator/index.js';
 import {escapeHtml} from '../../src/html.js';
 import {GMAIL_READONLY_SCOPE} from '../../src/oauth-client.js';
+import {newSessionId} from '../../src/sign-in.js';
 import {createTokenCookies} from '../../src/token-cookie.js';
 import {EMULATOR_ROUTE, FAULTS, SIGN_IN_AGAIN, type FaultRow} from './fault-matrix.js';
 import {BASE_URL, cookiesFrom, setCookies, startSignIn, type Harness} from './harness.js';
+import {sessionCookieFor, sessionOf} from './session-modes.js';
 
 /** How to run a row. */
 export interface RowOptions {
@@ -28,7 +29,7 @@ const LEAK = /\bat \S+:\d+|\w*Error\b|ya29\.|1\/\//;
  */
 export async function runFaultRow(h: Harness, row: FaultRow, options: RowOptions): Promise<void> {
   const remember = options.remember ?? ((): void => {});
-  const request = await prepare(h, row, options, remember);
+  const {request, cookie} = await prepare(h, row, options, remember);
   h.emulator.fault(EMULATOR_ROUTE[row.call], {...FAULTS[row.fault], times: Infinity});
   const before = h.emulator.requests.length;
   const started = Date.now();
@@ -42,44 +43,51 @@ export async function runFaultRow(h: Harness, row: FaultRow, options: RowOptions
   assert.ok(elapsed <= row.withinMs, `answered in ${elapsed} ms, more than ${row.withinMs} ms`);
   assertAttempts(calls, row);
   assertSessionCookie(h, response, row);
-  await assertRecovers(h, row, request, options, remember);
+  await assertRecovers(h, row, {request, cookie}, options, remember);
 }
 
-type Send = () => Promise<Response>;
+/** The request that meets the fault, to send again, and the Cookie header it sends. */
+interface Prepared {
+  readonly request: () => Promise<Response>;
+  readonly cookie: string;
+}
 
-/** Everything up to the request that meets the fault; returns that request, to send again. */
+/** Everything up to the request that meets the fault. */
 async function prepare(
   h: Harness,
   row: FaultRow,
   options: RowOptions,
   remember: (cookieHeader: string) => void,
-): Promise<Send> {
+): Promise<Prepared> {
   const accept = options.json ? 'application/json' : 'text/html';
   if (row.call === 'exchange') {
     const {callbackPath, signInCookie} = await startSignIn(h);
     // A browser that is already signed in: a failed sign-in must leave its session alone.
     const cookie = `${signInCookie}; ${options.session}`;
     remember(cookie);
-    return async () => h.callback.get(callbackPath).set('Cookie', cookie).set('Accept', accept);
+    return {
+      request: async () => h.callback.get(callbackPath).set('Cookie', cookie).set('Accept', accept),
+      cookie,
+    };
   }
   const cookie = row.call === 'refresh' ? await expiredRefreshableSession(h) : options.session;
   remember(cookie);
-  return async () => h.labels.get('/listlabels').set('Cookie', cookie).set('Accept', accept);
+  return {
+    request: async () => h.labels.get('/listlabels').set('Cookie', cookie).set('Accept', accept),
+    cookie,
+  };
 }
 
 /** A session whose access token has expired, with a refresh token of its own (none shared). */
-async function expiredRefreshableSession(h: Harness): Promise<string> {
-  const cookies = createTokenCookies(h.config.cookieSecrets, h.config.secureCookies);
-  const sealed = await cookies.sealSession({
-    id: randomBytes(16).toString('base64url'),
+function expiredRefreshableSession(h: Harness): Promise<string> {
+  return sessionCookieFor(h.config, {
+    id: newSessionId(),
     signedInAt: Date.now(),
     accessToken: h.emulator.mintAccessToken({ttlSeconds: 1}),
     expiresAt: Date.now() - 1000,
     scope: GMAIL_READONLY_SCOPE,
     refreshToken: h.emulator.mintRefreshToken(),
   });
-  assert.ok(sealed !== null);
-  return sealed.split(';')[0]!;
 }
 
 function assertOutcome(response: Response, row: FaultRow, json: boolean): void {
@@ -154,14 +162,14 @@ function assertSessionCookie(h: Harness, response: Response, row: FaultRow): voi
 async function assertRecovers(
   h: Harness,
   row: FaultRow,
-  request: Send,
+  failed: Prepared,
   options: RowOptions,
   remember: (cookieHeader: string) => void,
 ): Promise<void> {
   // A code is single-use: the browser comes back with a new sign-in.
-  const next = row.call === 'exchange' ? await prepare(h, row, options, remember) : request;
+  const next = row.call === 'exchange' ? await prepare(h, row, options, remember) : failed;
   const before = h.emulator.requests.length;
-  const response = await next();
+  const response = await next.request();
   remember(cookiesFrom(setCookies(response)));
   const calls = h.emulator.requests
     .slice(before)
@@ -183,7 +191,15 @@ async function assertRecovers(
   const session = setCookies(response)
     .map(header => parseSetCookie(header))
     .find(cookie => cookie.name === names.sessionName);
-  // A completed sign-in and a refresh seal a new session; a plain listing leaves it alone.
+  // A completed sign-in sets a new session cookie; a plain listing leaves it alone.
+  if (row.call === 'exchange') assert.ok(session?.value, 'a new session cookie');
   if (row.call === 'gmail') assert.equal(session, undefined);
-  else assert.ok(session?.value, 'a new session cookie');
+  if (row.call !== 'refresh') return;
+  // A refresh seals the new token into a new cookie (cookie mode), or into the session's
+  // document, leaving the cookie as it is (firestore mode): either way the session is live again.
+  if (h.config.sessionStore === 'cookie') assert.ok(session?.value, 'a new session cookie');
+  else assert.equal(session, undefined, 'the cookie stays as it is');
+  const held = session?.value ? `${session.name}=${session.value}` : failed.cookie;
+  const renewed = await sessionOf(h.config, held);
+  assert.ok(renewed !== null && renewed.expiresAt > Date.now(), 'the refreshed session is kept');
 }

@@ -6,6 +6,7 @@ import {startEmulator, type Emulator, type EmulatorOptions} from '../../emulator
 import {loadConfig, type Config} from '../../src/config.js';
 import {hideFrameworkErrorDetails} from '../../src/http.js';
 import {registerFunctions} from '../../src/register.js';
+import {sharedFirestoreEmulator} from './firestore-emulator.js';
 
 /** A fixed key that passes the randomness check (a key of one repeated byte would not). */
 export const COOKIE_SECRET = testKey('harness').toString('base64');
@@ -26,11 +27,18 @@ export interface Harness {
   readonly signout: TestAgent;
 }
 
-/** Starts an emulator on a free port and registers the functions against it. */
+let firestoreProjects = 0;
+
+/**
+ * Starts an emulator on a free port and registers the functions against it. With
+ * `{sessionStore: 'firestore'}` and no `firestore`, sessions go to this file's Firestore emulator
+ * (started at the first such call), in a project of this harness's own: harnesses share nothing.
+ */
 export async function startHarness(
   overrides: Partial<Config> = {},
   emulatorOptions: EmulatorOptions = {},
 ): Promise<Harness> {
+  overrides = await withFirestoreProject(overrides);
   const emulator = await startEmulator(emulatorOptions);
   const config = Object.freeze({
     ...loadConfig({
@@ -52,6 +60,17 @@ export async function startHarness(
     labels: request(getTestServer('listlabels')),
     signout: request(getTestServer('oauth2signout')),
   };
+}
+
+/**
+ * `overrides` with, in firestore mode and no `firestore` given, a project of its own in this
+ * process's Firestore emulator (started at the first call); unchanged otherwise.
+ */
+export async function withFirestoreProject(overrides: Partial<Config>): Promise<Partial<Config>> {
+  if (overrides.sessionStore !== 'firestore' || overrides.firestore !== undefined) return overrides;
+  const firestore = await sharedFirestoreEmulator();
+  firestoreProjects += 1;
+  return {...overrides, firestore: firestore.target(`demo-harness-${firestoreProjects}`)};
 }
 
 /** The `name=value` pairs of a response's Set-Cookie headers, for sending back (empty values dropped). */

@@ -1,13 +1,15 @@
 // Runs the success and failure paths with sentinel secrets, in its own process so that the
-// parent test can read everything it printed. argv[2]: where to write the secrets to look for.
+// parent test can read everything it printed. argv[2]: where to write the secrets to look for;
+// argv[3]: the session mode (cookie or firestore).
 import {inspect} from 'node:util';
 import {createGoogleClients} from '../../src/oauth-client.js';
-import {createTokenCookies} from '../../src/token-cookie.js';
+import {newSessionId} from '../../src/sign-in.js';
 import {libraryFailures} from './library-failures.js';
 import {cookiesFrom, setCookies, signIn, startSignIn} from './harness.js';
-import {createSecretCollector, SENTINEL, startSentinelHarness} from './sentinels.js';
+import {sessionCookieFor} from './session-modes.js';
+import {createSecretCollector, scenarioMode, SENTINEL, startSentinelHarness} from './sentinels.js';
 
-const h = await startSentinelHarness({googleTimeoutMs: 200, gmailBudgetMs: 600});
+const h = await startSentinelHarness({googleTimeoutMs: 200, gmailBudgetMs: 600}, scenarioMode());
 const config = h.config;
 const secrets = createSecretCollector(config);
 const remember = (headers: string[]): void => secrets.cookies(cookiesFrom(headers));
@@ -49,14 +51,14 @@ await h.callback.get(
 );
 
 // listlabels with a sentinel session, under every Gmail fault.
-const sentinelSession = (await createTokenCookies(config.cookieSecrets, false).sealSession({
-  id: 'sentinel-session',
+const sentinelSession = await sessionCookieFor(config, {
+  id: newSessionId(),
   signedInAt: Date.now(),
   accessToken: SENTINEL.accessToken,
   refreshToken: SENTINEL.refreshToken,
   expiresAt: Date.now() + 3600_000,
   scope: 'https://www.googleapis.com/auth/gmail.readonly',
-}))!.split(';')[0]!;
+});
 remember([sentinelSession]);
 for (const fault of [
   {status: 401},
@@ -84,14 +86,14 @@ await h.labels
   .send('{"a": ');
 
 // Refreshing a sentinel refresh token (unknown to Google: invalid_grant), and under faults.
-const expiring = (await createTokenCookies(config.cookieSecrets, false).sealSession({
-  id: 'sentinel-session',
+const expiring = await sessionCookieFor(config, {
+  id: newSessionId(),
   signedInAt: Date.now(),
   accessToken: SENTINEL.accessToken,
   refreshToken: SENTINEL.refreshToken,
   expiresAt: Date.now() + 1000,
   scope: 'https://www.googleapis.com/auth/gmail.readonly',
-}))!.split(';')[0]!;
+});
 remember([expiring]);
 for (const fault of [
   null,
