@@ -5,6 +5,7 @@ import {fileURLToPath} from 'node:url';
 import {DEFAULT_CLIENT} from '../../emulator/index.js';
 import {loadConfig, type Config} from '../../src/config.js';
 import {createGoogleClients, type GoogleClients} from '../../src/oauth-client.js';
+import {createSessionStore} from '../../src/session-store.js';
 import {authorizationUrl, createSignIn, newSessionId} from '../../src/sign-in.js';
 import {createTokenCookies, type SignIn, type TokenCookies} from '../../src/token-cookie.js';
 import {exchangeCode} from '../../src/token-exchange.js';
@@ -28,6 +29,8 @@ export async function startEmulatorProcess(): Promise<EmulatorProcess> {
   const child: ChildProcess = spawn(process.execPath, [script], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const kill = (): void => void child.kill('SIGTERM');
+  process.once('exit', kill);
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.once('data', chunk => resolve(String(chunk).trim()));
     child.once('exit', code => reject(new Error(`the emulator exited (${code})`)));
@@ -35,22 +38,28 @@ export async function startEmulatorProcess(): Promise<EmulatorProcess> {
   return {
     url,
     async stop() {
+      process.off('exit', kill);
       const exited = new Promise(resolve => child.once('exit', resolve));
-      child.kill('SIGTERM');
+      kill();
       await exited;
     },
   };
 }
 
-/** The environment every function process gets: the emulator as Google, a fixed cookie key. */
-export function functionEnv(emulatorUrl: string): Record<string, string> {
-  return {
+/**
+ * The environment every function process gets: the emulator as Google, a fixed cookie key; with
+ * `firestoreHost` (host:port of a Firestore emulator), sessions in Firestore instead of the cookie.
+ */
+export function functionEnv(emulatorUrl: string, firestoreHost?: string): Record<string, string> {
+  const env = {
     BASE_URL: 'http://localhost:8080',
     COOKIE_SECRET,
     GOOGLE_EMULATOR_URL: emulatorUrl,
     GOOGLE_CLIENT_ID: DEFAULT_CLIENT.clientId,
     GOOGLE_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret,
   };
+  if (firestoreHost === undefined) return env;
+  return {...env, SESSION_STORE: 'firestore', FIRESTORE_EMULATOR_HOST: firestoreHost};
 }
 
 /** Builds sign-in cookies, codes and sessions against the emulator, as a browser would hold them. */
@@ -59,8 +68,9 @@ export class SignInMaterial {
   private readonly cookies: TokenCookies;
   private readonly google: GoogleClients;
 
-  constructor(emulatorUrl: string) {
-    this.config = loadConfig(functionEnv(emulatorUrl));
+  /** Made with the functions' environment (functionEnv()), so that they open what is made here. */
+  constructor(emulatorUrl: string, firestoreHost?: string) {
+    this.config = loadConfig(functionEnv(emulatorUrl, firestoreHost));
     this.cookies = createTokenCookies(this.config.cookieSecrets, this.config.secureCookies);
     this.google = createGoogleClients(this.config);
   }
@@ -76,14 +86,17 @@ export class SignInMaterial {
     };
   }
 
-  /** A session cookie holding a real (emulator-issued) access token, and that token. */
+  /**
+   * A session cookie for a real (emulator-issued) access token, and that token. Kept by the
+   * configured store as the callback keeps it: sealed whole, or a Firestore document.
+   */
   async session(): Promise<{cookie: string; accessToken: string}> {
     const signIn = createSignIn();
     const code = (await this.consent(signIn)).searchParams.get('code') ?? '';
     const result = await exchangeCode(this.google, code, signIn.verifier);
     if (!result.ok) throw new Error(`the emulator refused the code: ${result.reason}`);
     const session = {id: newSessionId(), signedInAt: Date.now(), ...result.tokens};
-    const setCookie = await this.cookies.sealSession(session);
+    const setCookie = await (await createSessionStore(this.config)).create(session);
     if (setCookie === null) throw new Error('the session does not fit in a cookie');
     return {cookie: pair(setCookie), accessToken: result.tokens.accessToken};
   }

@@ -62,17 +62,34 @@ export async function spawnFunction(
   let output = '';
   child.stdout?.on('data', chunk => (output += String(chunk)));
   child.stderr?.on('data', chunk => (output += String(chunk)));
+  const kill = (): void => void child.kill('SIGKILL');
+  killAtExit(kill);
   return {
     url: `http://127.0.0.1:${port}`,
     child,
     output: () => output,
     async stop() {
+      LIVE.delete(kill);
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise(resolve => child.once('exit', resolve));
-      child.kill('SIGKILL');
+      kill();
       await exited;
     },
   };
+}
+
+// Functions still running when this process exits (an error, or Ctrl-C made an exit): one hook
+// for all of them, however many run at once.
+const LIVE = new Set<() => void>();
+
+function killAtExit(kill: () => void): void {
+  if (LIVE.size === 0) process.removeListener('exit', killLive).once('exit', killLive);
+  LIVE.add(kill);
+}
+
+function killLive(): void {
+  for (const kill of LIVE) kill();
+  LIVE.clear();
 }
 
 /** Sends one request on a fresh connection; resolves with the status, or null if refused. */
