@@ -10,7 +10,7 @@ import {
   firestoreEmulatorMissing,
   startFirestoreEmulator,
   type FirestoreEmulatorProcess,
-} from './bench/firestore-emulator.js';
+} from './firestore-emulator.js';
 import {measureColdStart, spawnFunction, type ColdStart, type Probe} from './bench/processes.js';
 import {markdownTable, summarize, type Summary} from './bench/stats.js';
 import {measureWarm, WARM_LOAD, type WarmRun} from './bench/warm.js';

@@ -1,9 +1,8 @@
-import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
-import {mkdtempSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
+import {
+  firestoreEmulatorMissing,
+  startFirestoreEmulator as startEmulatorProcess,
+} from '../../scripts/firestore-emulator.js';
 import {EMULATOR_PROJECT_ID, type FirestoreTarget} from '../../src/config.js';
-import {freePort} from './framework-process.js';
 
 /** The Google Cloud CLI's Firestore emulator, on a loopback port of its own. */
 export interface FirestoreEmulator {
@@ -29,13 +28,7 @@ const INSTALL_HINT =
  * else the install hint. Under CI a missing emulator fails the run instead (as Chromium does).
  */
 export function skipWithoutFirestoreEmulator(): string | false {
-  const java = spawnSync('java', ['-version'], {stdio: 'ignore'}).status === 0;
-  const gcloud =
-    spawnSync('gcloud', ['emulators', 'firestore', '--help'], {
-      stdio: 'ignore',
-      env: {...process.env, CLOUDSDK_CONFIG: tmpdir()},
-    }).status === 0;
-  if (java && gcloud) return false;
+  if (firestoreEmulatorMissing() === null) return false;
   if (process.env.CI === 'true') throw new Error(INSTALL_HINT);
   return INSTALL_HINT;
 }
@@ -53,38 +46,7 @@ export function sharedFirestoreEmulator(): Promise<FirestoreEmulator> {
 
 /** Starts `gcloud emulators firestore start` on a free loopback port; resolves once it answers. */
 export async function startFirestoreEmulator(): Promise<FirestoreEmulator> {
-  const port = await freePort();
-  const host = `127.0.0.1:${port}`;
-  // An empty gcloud configuration: no account, no project, nothing of the developer's.
-  const config = mkdtempSync(join(tmpdir(), 'gcloud-'));
-  const child = spawn(
-    'gcloud',
-    ['emulators', 'firestore', 'start', `--host-port=${host}`, '--quiet'],
-    {
-      env: {PATH: process.env.PATH ?? '', HOME: config, CLOUDSDK_CONFIG: config},
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // A process group: gcloud starts java, and stop() must end both.
-      detached: true,
-    },
-  );
-  // Never what keeps a test file's process alive: stop() or the exit hook ends it.
-  child.unref();
-  for (const stream of [child.stdout, child.stderr]) {
-    if (stream !== null && 'unref' in stream && typeof stream.unref === 'function') stream.unref();
-  }
-  let output = '';
-  child.stdout?.on('data', chunk => (output += String(chunk)));
-  child.stderr?.on('data', chunk => (output += String(chunk)));
-  const stop = (): void => {
-    stopGroup(child);
-    rmSync(config, {recursive: true, force: true});
-  };
-  try {
-    await waitUntilReady(`http://${host}/`, child, () => output);
-  } catch (error) {
-    stop();
-    throw error;
-  }
+  const {host, stop} = await startEmulatorProcess({unref: true});
   const documents = (project: string): string =>
     `http://${host}/v1/projects/${project}/databases/(default)/documents`;
   return {
@@ -120,31 +82,4 @@ export async function startFirestoreEmulator(): Promise<FirestoreEmulator> {
     },
     stop,
   };
-}
-
-async function waitUntilReady(
-  url: string,
-  child: ChildProcess,
-  output: () => string,
-): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the Firestore emulator exited: ${output()}`);
-    const text = await fetch(url).then(
-      response => response.text(),
-      () => '',
-    );
-    if (text.trim() === 'Ok') return;
-    if (Date.now() > deadline) throw new Error(`the Firestore emulator did not start: ${output()}`);
-    await new Promise(resolve => setTimeout(resolve, 200));
-  }
-}
-
-function stopGroup(child: ChildProcess): void {
-  if (child.pid === undefined || child.exitCode !== null) return;
-  try {
-    process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
 }

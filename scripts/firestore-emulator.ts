@@ -2,11 +2,10 @@ import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {freePort} from './processes.js';
+import {freePort} from './bench/processes.js';
 
-// The firestore-mode rows' Firestore: the Google Cloud CLI's emulator (a java process started by
-// gcloud). Scripts do not import test/: this is the little of test/support/firestore-emulator.ts
-// the benchmark needs.
+// The Google Cloud CLI's Firestore emulator (a java process started by gcloud), for the bench's
+// firestore rows and the tests (test/support/firestore-emulator.ts adds their helpers).
 
 /** A running Firestore emulator. */
 export interface FirestoreEmulatorProcess {
@@ -41,7 +40,9 @@ export function firestoreEmulatorMissing(): string | null {
  * (nothing of the developer's), in its own process group; resolves once GET / answers "Ok".
  * Stopped at exit too (a detached group gets no Ctrl-C): the caller turns signals into an exit.
  */
-export async function startFirestoreEmulator(): Promise<FirestoreEmulatorProcess> {
+export async function startFirestoreEmulator(
+  options: {readonly unref?: boolean} = {},
+): Promise<FirestoreEmulatorProcess> {
   const host = `127.0.0.1:${await freePort()}`;
   const config = mkdtempSync(join(tmpdir(), 'gcloud-'));
   const child = spawn(
@@ -53,6 +54,14 @@ export async function startFirestoreEmulator(): Promise<FirestoreEmulatorProcess
       detached: true,
     },
   );
+  if (options.unref === true) {
+    // Never what keeps a test file's process alive: stop() or the exit hook ends it.
+    child.unref();
+    for (const stream of [child.stdout, child.stderr]) {
+      if (stream !== null && 'unref' in stream && typeof stream.unref === 'function')
+        stream.unref();
+    }
+  }
   let output = '';
   child.stdout?.on('data', chunk => (output += String(chunk)));
   child.stderr?.on('data', chunk => (output += String(chunk)));
