@@ -17,15 +17,7 @@ import {
   type FirestoreEmulator,
 } from './support/firestore-emulator.js';
 import {freePort} from './support/framework-process.js';
-import {
-  BASE_URL,
-  COOKIE_SECRET,
-  cookiesFrom,
-  setCookies,
-  startHarness,
-  startSignIn,
-  type Harness,
-} from './support/harness.js';
+import {BASE_URL, COOKIE_SECRET, signIn, startHarness, type Harness} from './support/harness.js';
 import {SENTINEL} from './support/sentinels.js';
 
 const COMMAND = new URL('../scripts/labels.js', import.meta.url).pathname;
@@ -87,21 +79,6 @@ function oneLineError(run: Run): string {
   const lines = run.stderr.split('\n').filter(line => line !== '');
   assert.equal(lines.length, 1, run.stderr);
   return lines[0]!;
-}
-
-/** An offline sign-in; Google sends a refresh token at first consent only, hence the retry. */
-async function signIn(h: Harness): Promise<string> {
-  const {callbackPath, signInCookie} = await startSignIn(h);
-  let response = await h.callback.get(callbackPath).set('Cookie', signInCookie);
-  if (response.status === 302) {
-    const consent = await fetch(String(response.headers.location), {redirect: 'manual'});
-    const again = new URL(consent.headers.get('location') ?? '');
-    response = await h.callback
-      .get(again.pathname + again.search)
-      .set('Cookie', cookiesFrom(setCookies(response)));
-  }
-  assert.equal(response.status, 303);
-  return cookiesFrom(setCookies(response));
 }
 
 describe('formatLabelLines()', () => {

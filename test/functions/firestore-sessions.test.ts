@@ -16,8 +16,8 @@ import {freePort, startFramework, type FrameworkProcess} from '../support/framew
 import {
   BASE_URL,
   COOKIE_SECRET,
-  cookiesFrom,
   setCookies,
+  signIn,
   startHarness,
   startSignIn,
   type Harness,
@@ -42,24 +42,6 @@ function csrfOf(page: string): string {
   const match = SIGN_OUT_CSRF.exec(page);
   assert.ok(match, 'the page has a sign-out form');
   return match[1]!;
-}
-
-/**
- * A whole offline sign-in: Google sends a refresh token only at a user's first consent, so
- * later sign-ins go once more through prompt=consent (oauth2callback's 302).
- */
-async function signIn(h: Harness): Promise<string> {
-  const {callbackPath, signInCookie} = await startSignIn(h);
-  let response = await h.callback.get(callbackPath).set('Cookie', signInCookie);
-  if (response.status === 302) {
-    const consent = await fetch(String(response.headers.location), {redirect: 'manual'});
-    const again = new URL(consent.headers.get('location') ?? '');
-    response = await h.callback
-      .get(again.pathname + again.search)
-      .set('Cookie', cookiesFrom(setCookies(response)));
-  }
-  assert.equal(response.status, 303);
-  return cookiesFrom(setCookies(response));
 }
 
 /** A store reading the harness's Firestore without a cache: what the database holds now. */
