@@ -1,3 +1,4 @@
+import {SESSION_CACHE_MS} from '../src/config.js';
 import {mkdirSync, statSync, writeFileSync} from 'node:fs';
 import {
   functionEnv,
@@ -25,8 +26,7 @@ const WARM_RUNS = Number(process.env.BENCH_WARM_RUNS ?? 3);
 const RESULTS = `${ROOT}results`;
 // What the platform loads (package.json `main`); @google-cloud/firestore is external to it.
 const BUNDLE = `${ROOT}build/bundle/index.cjs`;
-// config.ts sessionCacheMs: fixed, no environment variable sets it.
-const SESSION_CACHE_SECONDS = 5;
+const SESSION_CACHE_SECONDS = SESSION_CACHE_MS / 1000;
 const FIRESTORE_MODE = 'firestore sessions';
 
 /** A warm measurement: which function, its request, and what its throughput is compared with. */

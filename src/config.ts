@@ -72,6 +72,9 @@ export interface FirestoreTarget {
 /** The project id the Firestore emulator is given when GOOGLE_CLOUD_PROJECT is unset. */
 export const EMULATOR_PROJECT_ID = 'demo-oauth';
 
+/** How long an instance reuses a session it read from Firestore (no setting changes it). */
+export const SESSION_CACHE_MS = 5_000;
+
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Reads and validates the configuration; the only reader of the environment and the client-secret file. */
@@ -122,7 +125,7 @@ export function loadConfig(env: Env = process.env): Config {
     projectId: parseProjectId(env.GOOGLE_CLOUD_PROJECT),
     sessionStore,
     firestore: sessionStore === 'firestore' ? readFirestoreTarget(env, deployed) : null,
-    sessionCacheMs: 5_000,
+    sessionCacheMs: SESSION_CACHE_MS,
     storeTimeoutMs: 2_500,
     sessionLifetimeMs: parseSessionLifetimeMs(env.SESSION_LIFETIME_DAYS),
     googleTimeoutMs: 5_000,

@@ -10,8 +10,6 @@ import {quoteShellArg} from '../scripts/deploy/shell-quote.js';
 const DEPLOY = fileURLToPath(new URL('../scripts/deploy.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TARGET = ['--project=demo-project', '--region=europe-west1'];
-// gcloud's exit status for a command line its parser refuses (an unknown flag, a bad value).
-const USAGE_ERROR = 2;
 
 let dir: string;
 let env: Record<string, string>;
@@ -165,7 +163,6 @@ describe('deploy plans against the real gcloud, without an account', {concurrenc
         [],
         refused.map(r => r.stderr).join('\n'),
       );
-      assert.ok(outcomes.every(outcome => outcome.status !== USAGE_ERROR));
     });
   }
 });

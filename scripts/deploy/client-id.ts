@@ -2,7 +2,7 @@ import {existsSync, readFileSync} from 'node:fs';
 import {parseClientSecretFile} from '../../src/client-secret.js';
 import {CLIENT_SECRET_NAME} from './commands.js';
 import {ask, type Answer, type LookupContext} from './lookups.js';
-import {DeployError, type DeployOptions} from './options.js';
+import {CLIENT_ID, DeployError, type DeployOptions} from './options.js';
 
 /**
  * The OAuth client id that oauth2init and oauth2signout get as GOOGLE_CLIENT_ID (they never see
@@ -37,7 +37,7 @@ function clientIdOf(text: string, source: string): string {
   const parsed = parseClientSecretFile(text);
   // The sentences of parseClientSecretFile never quote a value.
   if (typeof parsed === 'string') throw new DeployError(`${source} ${parsed}`);
-  if (!/^[\w.-]+$/.test(parsed.clientId)) {
+  if (!CLIENT_ID.test(parsed.clientId)) {
     throw new DeployError(`${source} has a web.client_id that is not an OAuth client id`);
   }
   return parsed.clientId;

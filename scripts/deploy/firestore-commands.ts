@@ -15,7 +15,12 @@ export const DATASTORE_USER = 'roles/datastore.user';
  * resource.name (projects/P/databases/ID) keeps the other databases of the project out of reach.
  */
 export function databaseCondition(project: string, database: string): string {
-  return `expression=resource.name=="projects/${project}/databases/${database}",title=${TITLE}`;
+  return `expression=${databaseExpression(project, database)},title=${TITLE}`;
+}
+
+/** The IAM condition's expression: the binding holds for this one database. */
+export function databaseExpression(project: string, database: string): string {
+  return `resource.name=="projects/${project}/databases/${database}"`;
 }
 const TITLE = 'gmail-oauth-functions-sessions';
 

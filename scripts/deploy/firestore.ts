@@ -2,7 +2,7 @@ import {USES_SESSION_STORE} from '../../src/register.js';
 import {runtimeAccount} from './accounts.js';
 import {
   createDatabase,
-  databaseCondition,
+  databaseExpression,
   DATASTORE_USER,
   enableFirestore,
   enableSessionTtl,
@@ -131,9 +131,7 @@ function boundAccounts(
   project: string,
   database: string,
 ): Answer<string[]> {
-  const expression = databaseCondition(project, database)
-    .split(',')[0]!
-    .slice('expression='.length);
+  const expression = databaseExpression(project, database);
   return ask(
     context,
     ['projects', 'get-iam-policy', project, '--format=json'],

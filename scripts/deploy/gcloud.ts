@@ -49,10 +49,19 @@ export function runChange(change: Change, env: Env): void {
       env,
       input,
       encoding: 'utf8',
-      // Without a terminal on stdin gcloud never waits for an answer to a prompt.
-      stdio: [input === undefined ? 'ignore' : 'pipe', 'inherit', 'pipe'],
+      // Without a terminal on stdin gcloud never waits for an answer to a prompt. Its progress
+      // (minutes of it for a function) is on stderr: shown live, unless a retry must read it.
+      stdio: [
+        input === undefined ? 'ignore' : 'pipe',
+        'inherit',
+        change.retryIf === undefined ? 'inherit' : 'pipe',
+      ],
     });
     if (result.error) throw gcloudError(result.error);
+    if (change.retryIf === undefined) {
+      if (result.status === 0) return;
+      throw failed(change, result.status);
+    }
     process.stderr.write(result.stderr);
     if (result.status === 0) return;
     const delay = RETRY_DELAYS_MS[attempt];
@@ -61,9 +70,13 @@ export function runChange(change: Change, env: Env): void {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delay);
       continue;
     }
-    const what = formatCommand('gcloud', change.args.slice(0, 3));
-    throw new DeployError(`${what} failed (exit ${result.status ?? 'by signal'}); stopped there`);
+    throw failed(change, result.status);
   }
+}
+
+function failed(change: Change, status: number | null): DeployError {
+  const what = formatCommand('gcloud', change.args.slice(0, 3));
+  return new DeployError(`${what} failed (exit ${status ?? 'by signal'}); stopped there`);
 }
 
 /** The one shell line that shows a change: the quoted command and, as a comment, its note. */

@@ -77,7 +77,8 @@ const DATABASE_ID = /^(\(default\)|[a-z][a-z0-9-]{2,61}[a-z0-9])$/;
 // A region (europe-west1) or a multi-region (nam5, eur3): https://cloud.google.com/firestore/docs/locations
 const FIRESTORE_LOCATION = /^[a-z]+(-[a-z]+)*\d+$/;
 // A client id goes into --set-env-vars, whose list is comma-separated.
-const CLIENT_ID = /^[\w.-]+$/;
+/** An OAuth client id as it may sit in --set-env-vars (no comma, no quote). */
+export const CLIENT_ID = /^[\w.-]+$/;
 
 /** Parses the deploy flags; throws a DeployError naming the flag that is wrong. */
 export function parseDeployOptions(argv: readonly string[]): DeployOptions {
