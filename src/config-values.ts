@@ -110,12 +110,15 @@ function isLoopback(hostname: string): boolean {
   );
 }
 
+/** SESSION_LIFETIME_DAYS when unset: 30 days. */
+export const DEFAULT_SESSION_LIFETIME_MS = 30 * 86_400_000;
+
 /** The longest SESSION_LIFETIME_DAYS: RFC 6265bis §5.6.2 caps a cookie's Max-Age at 400 days. */
 export const MAX_SESSION_LIFETIME_DAYS = 400;
 
 /** SESSION_LIFETIME_DAYS: whole days a refreshable session lasts after sign-in (default 30). */
 export function parseSessionLifetimeMs(value: string | undefined): number {
-  if (value === undefined || value === '') return 30 * 86_400_000;
+  if (value === undefined || value === '') return DEFAULT_SESSION_LIFETIME_MS;
   const days = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
   if (!(days >= 1 && days <= MAX_SESSION_LIFETIME_DAYS)) {
     throw new ConfigError(

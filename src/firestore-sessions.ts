@@ -41,7 +41,7 @@ export function createFirestoreSessionStore(config: Config, cookies: TokenCookie
   const db = new Firestore(firestoreSettings(config.firestore));
   const collection = db.collection(SESSIONS_COLLECTION);
   const refs = createSessionRefs(config.cookieSecrets);
-  const tokenKeys = deriveSealKeys(config.cookieSecrets, 'stored-tokens');
+  const tokenKeys = storedTokenKeys(config.cookieSecrets);
   const cache = new Map<string, {readonly session: Session; readonly until: number}>();
   const deadline = <T>(operation: string, work: Promise<T>): Promise<T> =>
     withDeadline(operation, work, config.storeTimeoutMs);
@@ -147,6 +147,11 @@ export function createFirestoreSessionStore(config: Config, cookies: TokenCookie
       cache.delete(session.id);
       await deadline('remove', collection.doc(session.id).delete());
     },
+    async recordEmail(sessionId, email) {
+      // update(), not set(): a document deleted meanwhile (signed out) stays deleted.
+      const fields = {email: normalizeEmail(email)};
+      await deadline('record_email', collection.doc(sessionId).update(fields));
+    },
     clear: () => cookies.clearSession(),
   };
 }
@@ -227,4 +232,12 @@ function changedSinceRead(error: unknown): boolean {
 /** The keys sealing a document's tokens, for readers of the collection outside the store. */
 export function storedTokenKeys(secrets: readonly Buffer[]): SealKeys {
   return deriveSealKeys(secrets, 'stored-tokens');
+}
+
+/**
+ * Gmail addresses are case-insensitive, so the field holds them in lower case: a lookup by
+ * `Ada@Example.com` finds the session of `ada@example.com`.
+ */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
 }

@@ -1,7 +1,7 @@
 import {ConfigError, loadConfig} from './config.js';
 import {hideFrameworkErrorDetails} from './http.js';
 import {logEvent} from './log.js';
-import {registerFunctions, registerUnconfigured} from './register.js';
+import {logConfigError, registerFunctions, registerUnconfigured} from './register.js';
 
 // The entry point functions-framework loads (package.json "main"): configure once, register.
 hideFrameworkErrorDetails();
@@ -11,8 +11,6 @@ try {
   registerFunctions(config);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
-  logEvent('ERROR', 'config_invalid', `Not serving: ${error.message}`, {
-    variable: error.variable,
-  });
+  logConfigError(error);
   registerUnconfigured();
 }

@@ -17,6 +17,8 @@ export interface SessionStore {
   update(previous: Session, renewed: Session, now?: number): Promise<StoreUpdate | 'ended'>;
   /** Sign-out: forget it (firestore: delete the document). */
   remove(session: Session): Promise<void>;
+  /** Keeps the account's address beside the session (firestore), for `npm run labels --email`. */
+  recordEmail(sessionId: string, email: string): Promise<void>;
   /** The clearing Set-Cookie header. */
   clear(): string;
 }
@@ -44,12 +46,10 @@ export class StoreUnavailableError extends Error {
  * The store of config.sessionStore. Firestore's client is imported here only in firestore mode,
  * so that cookie mode never loads it (its cold start and bundle stay as they were).
  */
-export async function createSessionStore(config: Config): Promise<SessionStore> {
-  const cookies = createTokenCookies(
-    config.cookieSecrets,
-    config.secureCookies,
-    config.sessionLifetimeMs,
-  );
+export async function createSessionStore(
+  config: Config,
+  cookies: TokenCookies = cookiesFor(config),
+): Promise<SessionStore> {
   if (config.sessionStore === 'cookie') return createCookieSessionStore(cookies);
   const {createFirestoreSessionStore} = await import('./firestore-sessions.js');
   return createFirestoreSessionStore(config, cookies);
@@ -66,6 +66,7 @@ export function createCookieSessionStore(cookies: TokenCookies): SessionStore {
       return setCookie === null ? 'ended' : {session: renewed, setCookie};
     },
     remove: () => Promise.resolve(),
+    recordEmail: () => Promise.resolve(),
     clear: () => cookies.clearSession(),
   };
 }
@@ -77,12 +78,8 @@ export function createCookieSessionStore(cookies: TokenCookies): SessionStore {
  */
 export function createSignedInCheck(
   config: Config,
+  cookies: TokenCookies = cookiesFor(config),
 ): (cookieHeader: string | undefined, now?: number) => Promise<boolean> {
-  const cookies = createTokenCookies(
-    config.cookieSecrets,
-    config.secureCookies,
-    config.sessionLifetimeMs,
-  );
   if (config.sessionStore === 'firestore') {
     const refs = createSessionRefs(config.cookieSecrets);
     return async (cookieHeader, now = Date.now()) =>
@@ -92,4 +89,9 @@ export function createSignedInCheck(
     const session = await cookies.openSession(cookieHeader, now);
     return session !== null && isSessionUsable(session, now);
   };
+}
+
+/** The session and sign-in cookies of this configuration (keys derived here: build one per instance). */
+export function cookiesFor(config: Config): TokenCookies {
+  return createTokenCookies(config.cookieSecrets, config.secureCookies, config.sessionLifetimeMs);
 }

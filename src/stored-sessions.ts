@@ -3,6 +3,7 @@ import type {Config} from './config.js';
 import {
   SESSIONS_COLLECTION,
   firestoreSettings,
+  normalizeEmail,
   readSession,
   storedTokenKeys,
   withDeadline,
@@ -23,17 +24,7 @@ export type FoundSession =
 export interface StoredSessions {
   /** By id, or the most recently updated usable session of an address. Throws StoreUnavailableError. */
   find(lookup: SessionLookup, now?: number): Promise<FoundSession>;
-  /** Writes the account's address into a session's document; a deleted document stays deleted. */
-  recordEmail(id: string, email: string): Promise<void>;
   close(): Promise<void>;
-}
-
-/**
- * Gmail addresses are case-insensitive, so the field holds them in lower case: a lookup by
- * `Ada@Example.com` finds the session of `ada@example.com`.
- */
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
 }
 
 /** Reads the collection of config.firestore (firestore mode only). */
@@ -73,9 +64,6 @@ export function createStoredSessions(config: Config): StoredSessions {
         if (session !== null) return {kind: 'found', session};
       }
       return {kind: 'ended'};
-    },
-    async recordEmail(id, email) {
-      await deadline('record_email', collection.doc(id).update({email: normalizeEmail(email)}));
     },
     close: () => db.terminate(),
   };

@@ -1,3 +1,4 @@
+import {DEFAULT_SESSION_LIFETIME_MS} from './config-values.js';
 import {parseCookie, stringifySetCookie, type SetCookie} from 'cookie';
 import {deriveSealKeys, openValue, sealValue, type SealKeys} from './sealed-value.js';
 
@@ -43,11 +44,7 @@ export interface TokenCookies {
 }
 
 export const SIGN_IN_LIFETIME_MS = 10 * 60_000;
-/**
- * How long after sign-in a session with a refresh token may last (default; SESSION_LIFETIME_DAYS).
- * Counted from the sign-in, never from the last refresh, so a session in use still ends.
- */
-export const DEFAULT_SESSION_LIFETIME_MS = 30 * 24 * 3600_000;
+export {DEFAULT_SESSION_LIFETIME_MS};
 /**
  * RFC 6265 §6.1: user agents keep cookies of at least 4096 bytes (name, value and attributes);
  * stay below, with room for the largest tokens Google documents in a compact JWE.

@@ -138,7 +138,7 @@ async function findSession(stored: StoredSessions, lookup: SessionLookup): Promi
   throw new LabelsFailure(`${what}: the user must sign in again`, EXIT.signInAgain);
 }
 
-/** A new access token, kept through the store's own transaction (as listlabels does). */
+/** A new access token, kept through the store's conditional write (as listlabels does). */
 async function refresh(config: Config, google: GoogleClients, session: Session): Promise<Session> {
   if (session.refreshToken === undefined) {
     throw new LabelsFailure('the session has ended: the user must sign in again', EXIT.signInAgain);

@@ -9,7 +9,7 @@ import {createGoogleClients, isExpiring, isSessionUsable} from '../oauth-client.
 import {renderLabelsPage} from '../pages.js';
 import {PROBLEMS} from '../problems.js';
 import {createSessionStore, type SessionStore, type StoreUpdate} from '../session-store.js';
-import {createEmailRecorder} from '../session-email.js';
+import {createEmailRecorder, type EmailRecorder} from '../session-email.js';
 import {answerStoreOutage} from '../store-outage.js';
 import type {Session} from '../token-cookie.js';
 import {refreshAccessToken} from '../token-exchange.js';
@@ -23,7 +23,7 @@ export function listlabels(config: Config): HttpFunction {
   const csrf = createCsrf(config.cookieSecrets);
   const google = createGoogleClients(config);
   const readLabels = createLabelsReader(config, google);
-  const recordEmail = createEmailRecorder(config);
+  let recordEmail: EmailRecorder | null = null;
   const serveBearer = createBearerLabels(config, google, readLabels);
   const loginUrl = `${config.baseUrl}/oauth2init`;
   const tryAgain = {href: `${config.baseUrl}/listlabels`, text: 'Try again'};
@@ -41,6 +41,7 @@ export function listlabels(config: Config): HttpFunction {
 
   const serveSession = async (req: Request, res: Response): Promise<void> => {
     const store = await sessions;
+    recordEmail ??= createEmailRecorder(store);
     let session = await store.load(req.headers.cookie);
     if (session === null || !isSessionUsable(session, Date.now())) {
       return signInAgain(req, res, store);

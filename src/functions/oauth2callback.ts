@@ -5,21 +5,16 @@ import {guard, redirect, sendProblem} from '../http.js';
 import {logEvent, type LogFields} from '../log.js';
 import {createGoogleClients, GMAIL_READONLY_SCOPE, hasScope} from '../oauth-client.js';
 import {authorizationErrorProblem, PROBLEMS, type StatusProblem} from '../problems.js';
-import {createSessionStore} from '../session-store.js';
+import {cookiesFor, createSessionStore} from '../session-store.js';
 import {newSessionId, startSignIn, statesMatch} from '../sign-in.js';
 import {answerStoreOutage} from '../store-outage.js';
-import {createTokenCookies} from '../token-cookie.js';
 import {exchangeCode, type ExchangeResult} from '../token-exchange.js';
 
 /** Checks Google's answer, redeems the code with the PKCE verifier and seals the session cookie. */
 export function oauth2callback(config: Config): HttpFunction {
-  const cookies = createTokenCookies(
-    config.cookieSecrets,
-    config.secureCookies,
-    config.sessionLifetimeMs,
-  );
+  const cookies = cookiesFor(config);
   const google = createGoogleClients(config);
-  const sessions = createSessionStore(config);
+  const sessions = createSessionStore(config, cookies);
   const startAgain = {href: `${config.baseUrl}/oauth2init`, text: 'Sign in again'};
 
   return guard(

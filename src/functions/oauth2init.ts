@@ -2,19 +2,14 @@ import type {HttpFunction} from '@google-cloud/functions-framework';
 import type {Config} from '../config.js';
 import {guard, redirect} from '../http.js';
 import {createGoogleClients} from '../oauth-client.js';
-import {createSignedInCheck} from '../session-store.js';
+import {cookiesFor, createSignedInCheck} from '../session-store.js';
 import {startSignIn} from '../sign-in.js';
-import {createTokenCookies} from '../token-cookie.js';
 
 /** Starts a sign-in: a sealed state + PKCE verifier cookie, then Google's consent page. */
 export function oauth2init(config: Config): HttpFunction {
-  const cookies = createTokenCookies(
-    config.cookieSecrets,
-    config.secureCookies,
-    config.sessionLifetimeMs,
-  );
+  const cookies = cookiesFor(config);
   const google = createGoogleClients(config);
-  const isSignedIn = createSignedInCheck(config);
+  const isSignedIn = createSignedInCheck(config, cookies);
   return guard('oauth2init', async (req, res) => {
     if (await isSignedIn(req.headers.cookie)) {
       return redirect(res, 302, `${config.baseUrl}/listlabels`);
