@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {ConfigError, loadConfig} from '../src/config.js';
-import {testKey} from './support/harness.js';
+import {testKey} from './support/keys.js';
 
 // Not deployed (no K_SERVICE): the rules below hold on a laptop and on any other host too.
 const CLIENT = {GOOGLE_CLIENT_ID: 'id.apps.googleusercontent.com', GOOGLE_CLIENT_SECRET: 'shh'};

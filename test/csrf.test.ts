@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {createCsrf} from '../src/csrf.js';
-import {testKey} from './support/harness.js';
+import {testKey} from './support/keys.js';
 
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const csrf = createCsrf([testKey('csrf')]);

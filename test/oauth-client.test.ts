@@ -1,4 +1,4 @@
-import {testKey} from './support/harness.js';
+import {testKey} from './support/keys.js';
 import assert from 'node:assert/strict';
 import {inspect} from 'node:util';
 import {after, before, beforeEach, describe, it} from 'node:test';
@@ -123,7 +123,8 @@ describe('oauth-client: every call to Google, under faults', () => {
     emulator = await startEmulator({
       clients: [{clientId: 'client-id', clientSecret: SECRET.clientSecret, redirectUris: []}],
     });
-    config = configFor(emulator.url);
+    // A deadline well below the faults' 1 s delay: "no answer in time" really times out.
+    config = {...configFor(emulator.url), googleTimeoutMs: 200};
     google = createGoogleClients(config);
   });
   after(() => emulator.close());

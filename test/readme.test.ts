@@ -8,7 +8,6 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** A quickstart, not a manual: the rest lives in docs/. */
 const MAX_README_LINES = 250;
 /** Files another change adds (the labels-page screenshot); a todo while they are missing. */
-const AWAITED = new Set(['docs/images/labels-page.png']);
 
 interface Link {
   readonly line: number;
@@ -82,7 +81,6 @@ function brokenLinks(file: string): string[] {
   const broken: string[] = [];
   for (const link of relativeLinks(markdown, file)) {
     const path = link.path === '' ? file : link.path;
-    if (AWAITED.has(path) && !existsSync(join(ROOT, path))) continue;
     if (!existsSync(join(ROOT, path))) {
       broken.push(`${file}:${link.line} ${link.text}: no such file`);
     } else if (link.anchor !== null && !headingAnchors(read(path)).has(link.anchor)) {
@@ -170,11 +168,5 @@ describe('README.md and docs/', () => {
       const missing = npmScripts(read(file)).filter(name => !(name in scripts));
       assert.deepEqual(missing, []);
     });
-  }
-
-  // Once present, an awaited file is checked like any other link target above.
-  for (const path of AWAITED) {
-    if (!existsSync(join(ROOT, path)))
-      it(`${path} is missing (the README links it)`, {todo: 'another change adds it'});
   }
 });

@@ -9,7 +9,7 @@ fc.configureGlobal({includeErrorInReport: true});
 
 const SECRET = Buffer.alloc(32, 3);
 const MAX = 1 << 16;
-const RUNS = 500;
+const RUNS = 1000;
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 const session = deriveSealKeys([SECRET], 'session');
@@ -68,7 +68,6 @@ describe('sealed values under hostile input', () => {
           }
         }
         if (changed === sealed) return;
-        if (change.kind === 'splice' && changed.split('.')[2] === sealed.split('.')[2]) return;
         tried++;
         assert.equal(await openValue(session, changed, MAX), null);
       }),

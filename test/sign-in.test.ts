@@ -1,4 +1,4 @@
-import {testKey} from './support/harness.js';
+import {testKey} from './support/keys.js';
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {loadConfig} from '../src/config.js';

@@ -205,7 +205,8 @@ describe('oauth2signout', () => {
   for (const [name, cookie] of noSession) {
     it(`oauth2signout answers a POST with ${name} "You are not signed in" and sets no cookie`, async () => {
       const before = revokeRequests(h).length;
-      // As a cross-site form would send it: Origin null, no Sec-Fetch-Site.
+      // The reviewed case: a POST that looks cross-origin (Origin null, no Sec-Fetch-Site), which
+      // the origin check lets through (our own no-referrer form sends Origin null too).
       const response = await h.signout
         .post('/oauth2signout')
         .set('Cookie', cookie)

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import {createHash} from 'node:crypto';
 import {getTestServer} from '@google-cloud/functions-framework/testing';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
@@ -7,15 +6,12 @@ import {startEmulator, type Emulator, type EmulatorOptions} from '../../emulator
 import {loadConfig, type Config} from '../../src/config.js';
 import {hideFrameworkErrorDetails} from '../../src/http.js';
 import {registerFunctions} from '../../src/register.js';
+import {testKey} from './keys.js';
 import {sharedFirestoreEmulator} from './firestore-emulator.js';
 
 /** A fixed key that passes the randomness check (a key of one repeated byte would not). */
 export const COOKIE_SECRET = testKey('harness').toString('base64');
 
-/** A fixed, random-looking 32-byte key for tests, named by `seed`. */
-export function testKey(seed: string): Buffer {
-  return createHash('sha256').update(`test cookie key: ${seed}`).digest();
-}
 export const BASE_URL = 'http://localhost:8080';
 
 /** The emulator, a config pointing at it, and one supertest agent per function. */
